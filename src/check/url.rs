@@ -1,0 +1,239 @@
+//! Rules on `baseURL`, and the normal form used to compare base URLs.
+
+use url::Url;
+
+use super::{Sink, rules};
+use crate::finding::Finding;
+use crate::source::Span;
+
+/// Path segments that start a Confluence page address, so that everything
+/// from them on was copied from the browser's address bar.
+const CONFLUENCE_PAGE_SEGMENTS: &[&str] = &["display", "pages", "spaces", "plugins"];
+
+/// Path segments of Jira pages (`/browse/KEY-1`, `/secure/Dashboard.jspa`).
+const JIRA_PAGE_SEGMENTS: &[&str] = &["browse", "secure", "projects"];
+
+/// Checks one base URL. `has_oauth` makes plain HTTP an error, because the
+/// OAuth 2.0 provider requires HTTPS.
+pub fn check_base_url(raw: &str, span: Span, pointer: &str, has_oauth: bool, sink: &mut Sink) {
+    let mut report = |finding: Finding| sink.push(finding.span(span).pointer(pointer));
+
+    if raw.trim().is_empty() {
+        report(Finding::new(&rules::BASE_URL_REQUIRED, "`baseURL` is empty")
+            .help("write the address users open Confluence at, such as https://confluence.example.com"));
+        return;
+    }
+    let trimmed = raw.trim();
+    if raw.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        let inner = trimmed.chars().any(|c| c.is_whitespace() || c.is_control());
+        let help = if inner {
+            "remove the spaces and line breaks inside the URL".to_owned()
+        } else {
+            format!("write \"{trimmed}\"")
+        };
+        report(Finding::new(
+            &rules::BASE_URL_WHITESPACE,
+            format!("`baseURL` \"{}\" holds whitespace or a control character", raw.escape_debug()),
+        )
+        .help(help));
+        if inner {
+            return;
+        }
+    }
+
+    let url = match Url::parse(trimmed) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host_str().is_some_and(|h| !h.is_empty()) => url,
+        Ok(url) if !matches!(url.scheme(), "http" | "https") && !trimmed.contains("://") => {
+            // `confluence.example.com:8443` parses with the scheme `confluence.example.com`.
+            report(missing_scheme(trimmed));
+            let _ = url;
+            return;
+        }
+        Ok(url) => {
+            report(Finding::new(
+                &rules::BASE_URL_INVALID,
+                format!("`baseURL` `{trimmed}` uses `{}`, not https", url.scheme()),
+            )
+            .help("write an https URL such as https://confluence.example.com"));
+            return;
+        }
+        Err(url::ParseError::RelativeUrlWithoutBase) => {
+            report(missing_scheme(trimmed));
+            return;
+        }
+        Err(error) => {
+            report(Finding::new(
+                &rules::BASE_URL_INVALID,
+                format!("`baseURL` `{trimmed}` is not a valid URL: {error}"),
+            )
+            .help("write the address users open Confluence at, such as https://confluence.example.com"));
+            return;
+        }
+    };
+
+    let origin = origin_of(&url);
+    if !url.username().is_empty() || url.password().is_some() {
+        report(Finding::new(
+            &rules::BASE_URL_USER_INFO,
+            "`baseURL` holds a user name or password, which every device would store unencrypted",
+        )
+        .help(format!("write \"{origin}{}\" and change the password if it was real", clean_path(&url))));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        let part = if url.query().is_some() { "a query string (`?...`)" } else { "a fragment (`#...`)" };
+        report(Finding::new(
+            &rules::BASE_URL_QUERY,
+            format!("`baseURL` has {part}; a base URL never has one"),
+        )
+        .help(format!("write \"{origin}{}\"", cut_page_path(&url).unwrap_or_else(|| clean_path(&url)))));
+    }
+    if url.scheme() == "http" {
+        let https = format!("https{}", &trimmed[4..]);
+        if has_oauth {
+            report(Finding::new(
+                &rules::OAUTH_REQUIRES_HTTPS,
+                "`baseURL` uses http, but Confluence's OAuth 2.0 provider requires https",
+            )
+            .help(format!("write \"{https}\"")));
+        } else {
+            report(Finding::new(&rules::BASE_URL_HTTP, "`baseURL` uses http, which sends passwords unencrypted")
+                .help(format!("write \"{https}\"")));
+        }
+    }
+    let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
+    if host == "atlassian.net" || host.ends_with(".atlassian.net") {
+        report(Finding::new(
+            &rules::BASE_URL_CLOUD,
+            format!("`{host}` is an Atlassian Cloud site; this config is for the Confluence Data Center app"),
+        )
+        .help("remove the site: Cloud users sign in with the Confluence Cloud app"));
+    }
+    check_path(&url, &origin, trimmed, &mut report);
+}
+
+fn missing_scheme(trimmed: &str) -> Finding {
+    Finding::new(
+        &rules::BASE_URL_INVALID,
+        format!("`baseURL` `{trimmed}` has no scheme"),
+    )
+    .help(format!("write \"https://{trimmed}\""))
+}
+
+fn check_path(url: &Url, origin: &str, trimmed: &str, report: &mut impl FnMut(Finding)) {
+    let segments: Vec<&str> = url.path_segments().map(|s| s.collect()).unwrap_or_default();
+    let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
+    let jira_page = segments.iter().position(|s| {
+        JIRA_PAGE_SEGMENTS.contains(&s.to_ascii_lowercase().as_str()) || s.to_ascii_lowercase().ends_with(".jspa")
+    });
+    let jira_context = segments.first().is_some_and(|s| s.eq_ignore_ascii_case("jira"));
+    if jira_page.is_some() || jira_context || host.starts_with("jira.") {
+        report(Finding::new(
+            &rules::PRODUCT_MISMATCH,
+            format!("`{trimmed}` looks like a Jira site, but this is a Confluence config"),
+        )
+        .help("move the site to the Jira Data Center app's config, or check the URL"));
+        if jira_page.is_some() {
+            return;
+        }
+    }
+    if let Some(cut) = cut_page_path(url) {
+        report(Finding::new(
+            &rules::BASE_URL_PAGE_PATH,
+            format!("`baseURL` `{trimmed}` is the address of a page, not the base URL"),
+        )
+        .help(format!("write \"{origin}{cut}\", keeping the context path if your server has one")));
+        return;
+    }
+    if trimmed.ends_with('/') && url.query().is_none() && url.fragment().is_none() {
+        report(Finding::new(&rules::BASE_URL_TRAILING_SLASH, "`baseURL` ends with `/`")
+            .help(format!("write \"{}\"; the generator removes it", trimmed.trim_end_matches('/'))));
+    }
+}
+
+/// Returns the path before the first page marker, when there is one.
+fn cut_page_path(url: &Url) -> Option<String> {
+    let segments: Vec<&str> = url.path_segments()?.collect();
+    let at = segments.iter().position(|s| {
+        let lower = s.to_ascii_lowercase();
+        CONFLUENCE_PAGE_SEGMENTS.contains(&lower.as_str()) || lower.ends_with(".action")
+    })?;
+    Some(segments[..at].iter().map(|s| format!("/{s}")).collect())
+}
+
+/// Returns the path without its trailing slash, or empty for the root.
+fn clean_path(url: &Url) -> String {
+    url.path().trim_end_matches('/').to_owned()
+}
+
+/// Returns `scheme://host[:port]` without user info.
+fn origin_of(url: &Url) -> String {
+    let host = url.host_str().unwrap_or_default();
+    match url.port() {
+        Some(port) => format!("{}://{host}:{port}", url.scheme()),
+        None => format!("{}://{host}", url.scheme()),
+    }
+}
+
+/// The form in which two base URLs that reach the same server compare equal:
+/// scheme and host lowercase, default port dropped, no trailing slash.
+pub fn normal_form(raw: &str) -> Option<(String, String)> {
+    let url = Url::parse(raw.trim()).ok()?;
+    let host = url.host_str()?.to_ascii_lowercase();
+    let origin = origin_of(&url).to_ascii_lowercase();
+    Some((format!("{origin}{}", clean_path(&url)), host))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(raw: &str, has_oauth: bool) -> Vec<&'static str> {
+        let mut sink = Sink { findings: Vec::new() };
+        check_base_url(raw, Span::default(), "/0/baseURL", has_oauth, &mut sink);
+        sink.findings.iter().map(|f| f.rule.id).collect()
+    }
+
+    fn help(raw: &str) -> String {
+        let mut sink = Sink { findings: Vec::new() };
+        check_base_url(raw, Span::default(), "/0/baseURL", false, &mut sink);
+        sink.findings[0].help.clone().unwrap()
+    }
+
+    #[test]
+    fn good_urls_pass() {
+        assert!(ids("https://confluence.example.com", true).is_empty());
+        assert!(ids("https://example.com/confluence", true).is_empty());
+        assert!(ids("https://example.com:8443/wiki", true).is_empty());
+    }
+
+    #[test]
+    fn page_path_cut_keeps_context() {
+        assert_eq!(ids("https://example.com/confluence/display/ENG/Home", false), ["base-url-page-path"]);
+        assert_eq!(help("https://example.com/confluence/display/ENG/Home"), "write \"https://example.com/confluence\", keeping the context path if your server has one");
+        assert_eq!(ids("https://example.com/login.action?x=1", false), ["base-url-query", "base-url-page-path"]);
+    }
+
+    #[test]
+    fn http_depends_on_oauth() {
+        assert_eq!(ids("http://confluence.example.com", true), ["oauth-requires-https"]);
+        assert_eq!(ids("http://confluence.example.com", false), ["base-url-http"]);
+    }
+
+    #[test]
+    fn other_mistakes() {
+        assert_eq!(ids("confluence.example.com", false), ["base-url-invalid"]);
+        assert_eq!(ids("confluence.example.com:8443", false), ["base-url-invalid"]);
+        assert_eq!(ids("https://u:p@confluence.example.com", false), ["base-url-user-info"]);
+        assert_eq!(ids("https://example.atlassian.net/wiki", false), ["base-url-cloud"]);
+        assert_eq!(ids("https://confluence.example.com/", false), ["base-url-trailing-slash"]);
+        assert_eq!(ids(" https://confluence.example.com\n", false), ["base-url-whitespace"]);
+        assert_eq!(ids("https://jira.example.com/secure/Dashboard.jspa", false), ["product-mismatch"]);
+        assert_eq!(ids("ftp://confluence.example.com", false), ["base-url-invalid"]);
+    }
+
+    #[test]
+    fn normal_form_ignores_case_port_slash() {
+        assert_eq!(normal_form("https://Wiki.Example.com:443/"), normal_form("https://wiki.example.com"));
+        assert_ne!(normal_form("https://wiki.example.com/a"), normal_form("https://wiki.example.com/b"));
+    }
+}

@@ -1,0 +1,246 @@
+//! The command line, defined with clap and converted once into the options
+//! that the commands take.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::commands::generate::{FlagSite, GenerateOptions, SiteSource};
+use crate::commands::validate::ValidateOptions;
+use crate::commands::{self, Status, Streams};
+use crate::input::DEFAULT_MAX_INPUT_SIZE;
+use crate::read::InputFormat;
+use crate::report::ReportFormat;
+use crate::write::OutputFormat;
+
+/// Generate and validate the MDM managed app configuration of the
+/// Confluence Data Center iOS app.
+#[derive(Debug, Parser)]
+#[command(name = "confluence-mdm", version, about, propagate_version = true)]
+pub struct Cli {
+    /// When to colour the output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when stderr is a terminal, `NO_COLOR` is unset or empty, and `TERM` is not `dumb`.
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build a config from a site list, a CSV inventory or flags, check it,
+    /// and write it in the format an MDM takes.
+    #[command(after_help = "Examples:\n  confluence-mdm generate --sites sites.csv --format dict\n  confluence-mdm generate --title Wiki --base-url https://confluence.example.com \\\n      --client-id 5d0c7e9a1b2f4c3d8e6a0b1c2d3e4f50 --cache-session-in-mobile-browser false")]
+    Generate(GenerateArgs),
+    /// Check configs: JSON site lists, XML or binary plists, bare <dict>
+    /// bodies and CSV inventories.
+    #[command(after_help = "Example:\n  confluence-mdm validate appconfig.plist sites.json")]
+    Validate(ValidateArgs),
+    /// Print the JSON Schema (draft 2020-12) of the `sites` value.
+    Schema,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Site list (JSON) or CSV inventory to read; `-` reads stdin.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["title", "base_url", "client_id", "cache_session_in_mobile_browser"], required_unless_present = "title", help_heading = "Input")]
+    pub sites: Option<String>,
+
+    /// Input format; `auto` detects it from the content.
+    #[arg(long, value_enum, default_value_t = InputFormatArg::Auto, help_heading = "Input")]
+    pub input_format: InputFormatArg,
+
+    /// Title of the one site to generate.
+    #[arg(long, requires = "base_url", help_heading = "One site from flags")]
+    pub title: Option<String>,
+
+    /// Base URL of the site, with its context path if any.
+    #[arg(long, value_name = "URL", requires = "title", help_heading = "One site from flags")]
+    pub base_url: Option<String>,
+
+    /// Client ID of the incoming application link (never the secret).
+    #[arg(long, value_name = "ID", requires = "title", help_heading = "One site from flags")]
+    pub client_id: Option<String>,
+
+    /// Whether the app keeps the browser session used for sign-in.
+    #[arg(long, value_name = "BOOL", requires = "client_id", action = clap::ArgAction::Set, help_heading = "One site from flags")]
+    pub cache_session_in_mobile_browser: Option<bool>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormatArg::Plist, help_heading = "Output")]
+    pub format: OutputFormatArg,
+
+    /// Write to FILE atomically instead of stdout.
+    #[arg(short, long, value_name = "FILE", help_heading = "Output")]
+    pub output: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Files to check; `-` reads stdin.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<String>,
+
+    /// Input format; `auto` detects it from the content of each file.
+    #[arg(long, value_enum, default_value_t = InputFormatArg::Auto)]
+    pub input_format: InputFormatArg,
+
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = ReportFormatArg::Human)]
+    pub format: ReportFormatArg,
+
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CommonArgs {
+    /// Fail on warnings as well as errors.
+    #[arg(long)]
+    pub strict: bool,
+
+    /// Show errors only, and no summary.
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// Largest input accepted, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_INPUT_SIZE)]
+    pub max_input_size: u64,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum InputFormatArg {
+    Auto,
+    Json,
+    Csv,
+    /// XML or binary plist, full document or bare <dict>.
+    Plist,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum OutputFormatArg {
+    /// The value of `sites`, for an MDM's value field.
+    Json,
+    /// A full XML plist document.
+    Plist,
+    /// The bare <dict> body for Intune's and Jamf's XML fields.
+    Dict,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ReportFormatArg {
+    /// Findings with the source line and a caret.
+    Human,
+    /// One line per finding: FILE:LINE:COLUMN: SEVERITY[RULE-ID]: MESSAGE.
+    Short,
+    /// One JSON document for all files.
+    Json,
+}
+
+impl From<InputFormatArg> for InputFormat {
+    fn from(arg: InputFormatArg) -> Self {
+        match arg {
+            InputFormatArg::Auto => InputFormat::Auto,
+            InputFormatArg::Json => InputFormat::Json,
+            InputFormatArg::Csv => InputFormat::Csv,
+            InputFormatArg::Plist => InputFormat::Plist,
+        }
+    }
+}
+
+impl From<OutputFormatArg> for OutputFormat {
+    fn from(arg: OutputFormatArg) -> Self {
+        match arg {
+            OutputFormatArg::Json => OutputFormat::Json,
+            OutputFormatArg::Plist => OutputFormat::Plist,
+            OutputFormatArg::Dict => OutputFormat::Dict,
+        }
+    }
+}
+
+impl From<ReportFormatArg> for ReportFormat {
+    fn from(arg: ReportFormatArg) -> Self {
+        match arg {
+            ReportFormatArg::Human => ReportFormat::Human,
+            ReportFormatArg::Short => ReportFormat::Short,
+            ReportFormatArg::Json => ReportFormat::Json,
+        }
+    }
+}
+
+/// Decides once whether to colour diagnostics, which go to stderr.
+fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+            let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+            std::io::stderr().is_terminal() && !no_color && !dumb
+        }
+    }
+}
+
+/// Runs the parsed command line against the given streams.
+pub fn run(cli: Cli, streams: &mut Streams) -> anyhow::Result<Status> {
+    colored::control::set_override(use_color(cli.color));
+    match cli.command {
+        Command::Generate(args) => commands::generate::run(&generate_options(args), streams),
+        Command::Validate(args) => commands::validate::run(&validate_options(args), streams),
+        Command::Schema => commands::schema::run(streams),
+    }
+}
+
+fn generate_options(args: GenerateArgs) -> GenerateOptions {
+    let source = match (args.sites, args.title, args.base_url) {
+        (Some(file), _, _) => SiteSource::File(file),
+        (None, title, base_url) => SiteSource::Flags(FlagSite {
+            title: title.unwrap_or_default(),
+            base_url: base_url.unwrap_or_default(),
+            client_id: args.client_id,
+            cache_session: args.cache_session_in_mobile_browser,
+        }),
+    };
+    GenerateOptions {
+        source,
+        input_format: args.input_format.into(),
+        format: args.format.into(),
+        output: args.output,
+        strict: args.common.strict,
+        quiet: args.common.quiet,
+        max_input_size: args.common.max_input_size,
+    }
+}
+
+fn validate_options(args: ValidateArgs) -> ValidateOptions {
+    ValidateOptions {
+        files: args.files,
+        input_format: args.input_format.into(),
+        report: args.format.into(),
+        strict: args.common.strict,
+        quiet: args.common.quiet,
+        max_input_size: args.common.max_input_size,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_sound() {
+        super::Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,156 @@
+//! `generate`: build a config from a site list, an inventory or flags, check
+//! it, and write it only when no check rejects it.
+
+use std::path::{Path, PathBuf};
+
+use super::validate::fails;
+use super::{Status, Streams, ignore_broken_pipe};
+use crate::check;
+use crate::document::{Document, InputKind, Member, Node, Value};
+use crate::finding::Severity;
+use crate::input;
+use crate::model::{Config, SiteList};
+use crate::read::{self, InputFormat};
+use crate::report::{self, FileReport};
+use crate::source::Span;
+use crate::write::{self, OutputFormat, output};
+
+/// Where the sites come from.
+pub enum SiteSource {
+    /// A file or `-`, read as `input_format`.
+    File(String),
+    /// One site from command-line flags.
+    Flags(FlagSite),
+}
+
+pub struct FlagSite {
+    pub title: String,
+    pub base_url: String,
+    pub client_id: Option<String>,
+    pub cache_session: Option<bool>,
+}
+
+pub struct GenerateOptions {
+    pub source: SiteSource,
+    pub input_format: InputFormat,
+    pub format: OutputFormat,
+    /// `None` writes to stdout.
+    pub output: Option<PathBuf>,
+    /// Refuse warnings as well as errors.
+    pub strict: bool,
+    pub quiet: bool,
+    pub max_input_size: u64,
+}
+
+pub fn run(options: &GenerateOptions, streams: &mut Streams) -> anyhow::Result<Status> {
+    let (doc, input_path) = match &options.source {
+        SiteSource::File(arg) => match input::load(arg, options.max_input_size) {
+            Ok(loaded) => (read::read(&loaded.name, &loaded.bytes, options.input_format), loaded.path),
+            Err(error) => {
+                writeln!(streams.err, "error: {error}")?;
+                return Ok(Status::Failure);
+            }
+        },
+        SiteSource::Flags(site) => (flags_document(site), None),
+    };
+
+    let mut findings = check::check(&doc);
+    if options.quiet {
+        findings.retain(|f| f.severity == Severity::Error);
+    }
+    let rejected = findings.iter().any(|f| fails(f, options.strict));
+    let report = FileReport { doc: &doc, findings };
+    report::write_short(streams.err, &report)?;
+    if rejected {
+        writeln!(streams.err, "error: nothing was written, because the sites above have errors")?;
+        return Ok(Status::Findings);
+    }
+
+    let Some(mut sites) = doc.sites.as_ref().and_then(SiteList::from_node) else {
+        writeln!(streams.err, "error: {}: no site list to generate from", doc.name)?;
+        return Ok(Status::Findings);
+    };
+    for change in sites.normalise() {
+        writeln!(streams.err, "note: site {}: {}", change.site + 1, change.what)?;
+    }
+    let config = Config {
+        sites,
+        other_keys: doc.other_keys.iter().map(|k| (k.key.clone(), k.value.clone())).collect(),
+    };
+    let bytes = match write::render(&config, options.format) {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            writeln!(streams.err, "error: {error:#}")?;
+            return Ok(Status::Failure);
+        }
+    };
+    if let Some(status) = self_check(&bytes, &config, streams)? {
+        return Ok(status);
+    }
+
+    match &options.output {
+        Some(path) => {
+            let inputs: Vec<&Path> = input_path.iter().map(PathBuf::as_path).collect();
+            if let Err(error) = output::write_atomic(path, &bytes, &inputs) {
+                writeln!(streams.err, "error: {error:#}")?;
+                return Ok(Status::Failure);
+            }
+        }
+        None => ignore_broken_pipe(streams.out.write_all(&bytes).and_then(|()| streams.out.flush()))?,
+    }
+    Ok(Status::Ok)
+}
+
+/// Reads the output back and checks it, so that the generator can never
+/// write what `validate` rejects or what differs from the model.
+fn self_check(bytes: &[u8], config: &Config, streams: &mut Streams) -> anyhow::Result<Option<Status>> {
+    let doc = read::read("<generated>", bytes, InputFormat::Auto);
+    let errors: Vec<_> = check::check(&doc)
+        .into_iter()
+        .filter(|f| f.severity == Severity::Error)
+        .collect();
+    let read_back = doc.sites.as_ref().and_then(SiteList::from_node);
+    if errors.is_empty() && read_back.as_ref() == Some(&config.sites) {
+        return Ok(None);
+    }
+    writeln!(streams.err, "error: internal error: the generated output does not read back as written; please report this bug")?;
+    for finding in errors {
+        writeln!(streams.err, "  {}: {}", finding.rule.id, finding.message)?;
+    }
+    Ok(Some(Status::Failure))
+}
+
+/// Builds the document of one site given by flags. The flags have no text
+/// to point into, so findings name the JSON Pointer instead.
+fn flags_document(site: &FlagSite) -> Document {
+    let string = |key: &str, value: &str| Member {
+        key: key.to_owned(),
+        key_span: Span::default(),
+        value: Node::new(Value::String(value.to_owned()), Span::default()),
+    };
+    let mut members = vec![string("title", &site.title), string("baseURL", &site.base_url)];
+    if let Some(client_id) = &site.client_id {
+        let mut oauth = vec![string("clientID", client_id)];
+        if let Some(flag) = site.cache_session {
+            oauth.push(Member {
+                key: "cacheSessionInMobileBrowser".to_owned(),
+                key_span: Span::default(),
+                value: Node::new(Value::Bool(flag), Span::default()),
+            });
+        }
+        members.push(Member {
+            key: "oauth".to_owned(),
+            key_span: Span::default(),
+            value: Node::new(Value::Object(oauth), Span::default()),
+        });
+    }
+    let site = Node::new(Value::Object(members), Span::default());
+    Document {
+        name: "<flags>".to_owned(),
+        kind: InputKind::Flags,
+        positions: None,
+        sites: Some(Node::new(Value::Array(vec![site]), Span::default())),
+        other_keys: Vec::new(),
+        findings: Vec::new(),
+    }
+}

@@ -1,0 +1,63 @@
+//! Reports: render findings for people and machines. Reports never decide
+//! anything; they only format what the checks found.
+
+mod json;
+mod text;
+
+use std::io::{self, Write};
+
+pub use json::write_json;
+pub use text::{write_human, write_short};
+
+use crate::document::Document;
+use crate::finding::{Finding, Tally};
+use crate::source::Position;
+
+/// How findings are shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportFormat {
+    /// The one-line form, the source line with a caret, and the fix.
+    Human,
+    /// `FILE:LINE:COLUMN: SEVERITY[RULE-ID]: MESSAGE` and the fix.
+    Short,
+    /// One JSON document for all files.
+    Json,
+}
+
+/// One checked file and its findings, as the reports take it.
+pub struct FileReport<'d> {
+    pub doc: &'d Document,
+    pub findings: Vec<Finding>,
+}
+
+/// Where a finding is, in the terms of the document it belongs to.
+pub struct Located {
+    pub start: Position,
+    pub end: Position,
+}
+
+/// Computes the start and end positions of a finding, when it has a span
+/// and the document has text to point into.
+pub fn locate(doc: &Document, finding: &Finding) -> Option<Located> {
+    let positions = doc.positions.as_ref()?;
+    let span = finding.span?;
+    Some(Located {
+        start: positions.position(span.start),
+        end: positions.position(span.end),
+    })
+}
+
+/// Writes the closing summary line.
+pub fn write_summary(out: &mut dyn Write, files: usize, tally: Tally) -> io::Result<()> {
+    let plural = |n: usize, word: &str| {
+        if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") }
+    };
+    writeln!(
+        out,
+        "{} checked: {}, {}, {}",
+        plural(files, "file"),
+        plural(tally.errors, "error"),
+        plural(tally.warnings, "warning"),
+        plural(tally.infos, "info"),
+    )
+}

@@ -1,0 +1,89 @@
+//! The text reports: `short`, one line per finding, and `human`, which adds
+//! the source line with a caret under the offending text.
+
+use std::io::{self, Write};
+
+use colored::{ColoredString, Colorize};
+
+use super::{FileReport, locate};
+use crate::finding::{Finding, Severity};
+
+fn severity_label(severity: Severity) -> ColoredString {
+    match severity {
+        Severity::Error => "error".red().bold(),
+        Severity::Warning => "warning".yellow().bold(),
+        Severity::Info => "info".cyan().bold(),
+    }
+}
+
+/// Writes the first line: `FILE:LINE:COLUMN: SEVERITY[RULE-ID]: MESSAGE`.
+/// A position inside the `sites` string of a binary plist is written
+/// `FILE[sites]:LINE:COLUMN`; a finding with no position names the JSON
+/// Pointer or plist key instead.
+fn write_head(out: &mut dyn Write, report: &FileReport, finding: &Finding) -> io::Result<()> {
+    let doc = report.doc;
+    let file = match doc.positions.as_ref().and_then(|p| p.embedded_in.as_ref()) {
+        Some(key) => format!("{}[{key}]", doc.name),
+        None => doc.name.clone(),
+    };
+    let place = match locate(doc, finding) {
+        Some(at) => format!("{file}:{}:{}", at.start.line, at.start.column),
+        None => match (&finding.key_path, &finding.pointer) {
+            (Some(key), Some(pointer)) if !pointer.is_empty() => format!("{file}: {key}{pointer}"),
+            (_, Some(pointer)) if !pointer.is_empty() => format!("{file}: {pointer}"),
+            (Some(key), _) => format!("{file}: {key}"),
+            _ => file,
+        },
+    };
+    writeln!(
+        out,
+        "{place}: {}[{}]: {}",
+        severity_label(finding.severity),
+        finding.rule.id,
+        finding.message
+    )
+}
+
+fn write_help(out: &mut dyn Write, finding: &Finding) -> io::Result<()> {
+    if let Some(help) = &finding.help {
+        writeln!(out, "  {}: {help}", "help".bold())?;
+    }
+    Ok(())
+}
+
+/// Writes each finding as one line plus its fix.
+pub fn write_short(out: &mut dyn Write, report: &FileReport) -> io::Result<()> {
+    for finding in &report.findings {
+        write_head(out, report, finding)?;
+        write_help(out, finding)?;
+    }
+    Ok(())
+}
+
+/// Writes each finding with the source line and a caret line under it.
+pub fn write_human(out: &mut dyn Write, report: &FileReport) -> io::Result<()> {
+    for finding in &report.findings {
+        write_head(out, report, finding)?;
+        if let (Some(at), Some(positions)) = (locate(report.doc, finding), &report.doc.positions) {
+            let line = positions.line_text(at.start.line);
+            let gutter = at.start.line.to_string();
+            let pad = " ".repeat(gutter.len());
+            // Tabs keep their width by being copied into the caret line.
+            let lead: String = line
+                .chars()
+                .take(at.start.column - 1)
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            let width = if at.end.line == at.start.line {
+                at.end.column.saturating_sub(at.start.column).max(1)
+            } else {
+                line.chars().count().saturating_sub(at.start.column - 1).max(1)
+            };
+            writeln!(out, "{pad} {}", "|".blue().bold())?;
+            writeln!(out, "{} {} {line}", gutter.blue().bold(), "|".blue().bold())?;
+            writeln!(out, "{pad} {} {lead}{}", "|".blue().bold(), "^".repeat(width).red().bold())?;
+        }
+        write_help(out, finding)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,41 @@
+//! The `plist` and `dict` formats, written by the `plist` crate: a root dict
+//! with `sites` as a string of compact JSON, then any other keys in order.
+
+use std::io::Write;
+
+use plist::XmlWriteOptions;
+
+use super::Writer;
+use crate::model::Config;
+use crate::read::plist::SITES_KEY;
+
+pub struct PlistWriter {
+    /// Writes the XML declaration, DOCTYPE and `<plist>` element when true,
+    /// the bare `<dict>` body when false.
+    pub document: bool,
+}
+
+/// Builds the root dictionary of the config.
+pub fn root_dict(config: &Config) -> plist::Value {
+    let mut dict = plist::Dictionary::new();
+    dict.insert(SITES_KEY.to_owned(), plist::Value::String(config.sites.to_json_text()));
+    for (key, value) in &config.other_keys {
+        dict.insert(key.clone(), value.clone());
+    }
+    plist::Value::Dictionary(dict)
+}
+
+impl Writer for PlistWriter {
+    fn write(&self, config: &Config, out: &mut dyn Write) -> anyhow::Result<()> {
+        let options = XmlWriteOptions::default()
+            .indent(b' ', 4)
+            .root_element(self.document);
+        let mut buffer = Vec::new();
+        root_dict(config).to_writer_xml_with_options(&mut buffer, &options)?;
+        out.write_all(&buffer)?;
+        if !buffer.ends_with(b"\n") {
+            out.write_all(b"\n")?;
+        }
+        Ok(())
+    }
+}
