@@ -32,10 +32,23 @@ impl Writer for PlistWriter {
             .root_element(self.document);
         let mut buffer = Vec::new();
         root_dict(config).to_writer_xml_with_options(&mut buffer, &options)?;
+        let buffer = unescape_quotes(&buffer);
         out.write_all(&buffer)?;
         if !buffer.ends_with(b"\n") {
             out.write_all(b"\n")?;
         }
         Ok(())
     }
+}
+
+/// Writes `&quot;` and `&apos;` back as `"` and `'`.
+///
+/// The `plist` crate escapes quotes everywhere, but XML needs them escaped
+/// only inside attribute values, and the only attribute written is
+/// `version="1.0"`. JSON inside `<string>` then reads as JSON, as in
+/// Atlassian's examples. A literal `&quot;` in a title is written
+/// `&amp;quot;`, which holds no `&quot;`, so it is left alone.
+fn unescape_quotes(xml: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(xml);
+    text.replace("&quot;", "\"").replace("&apos;", "'").into_bytes()
 }
