@@ -262,6 +262,14 @@ fn check_client_id(id: &str, member: &Member, pointer: &str, sink: &mut Sink) {
             .help("paste the client ID of the incoming application link, or remove `oauth` for classic login")));
         return;
     }
+    if is_placeholder(id) {
+        sink.push(at(Finding::new(
+            &rules::CLIENT_ID_PLACEHOLDER,
+            format!("`{id}` is a documentation placeholder, not a client ID"),
+        )
+        .help("in Confluence, create an incoming application link (External application, direction Incoming, redirect URL `confluence-server://oauth-callback`, permission WRITE) and paste the client ID it shows")));
+        return;
+    }
     if id.chars().any(char::is_whitespace) {
         let trimmed = id.trim();
         let help = if trimmed.chars().any(char::is_whitespace) {
@@ -270,14 +278,6 @@ fn check_client_id(id: &str, member: &Member, pointer: &str, sink: &mut Sink) {
             format!("write \"{trimmed}\"")
         };
         sink.push(at(Finding::new(&rules::CLIENT_ID_WHITESPACE, format!("`clientID` `{}` holds whitespace", id.escape_debug())).help(help)));
-        return;
-    }
-    if is_placeholder(id) {
-        sink.push(at(Finding::new(
-            &rules::CLIENT_ID_PLACEHOLDER,
-            format!("`{id}` is a documentation placeholder, not a client ID"),
-        )
-        .help("in Confluence, create an incoming application link (External application, direction Incoming, redirect URL `confluence-server://oauth-callback`, permission WRITE) and paste the client ID it shows")));
         return;
     }
     let chars = id.chars().count();

@@ -146,7 +146,8 @@ pub fn document(name: &str, kind: InputKind, root: PNode, file_text: Option<&str
     });
 
     for entry in &entries {
-        if sites_entry.is_some_and(|s| std::ptr::eq(s, entry)) {
+        // A repeated `sites` key is reported as a duplicate, not as another key.
+        if sites_entry.is_some_and(|s| s.key == entry.key) {
             continue;
         }
         match to_plist_value(&entry.value) {
