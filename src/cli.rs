@@ -39,7 +39,9 @@ pub enum ColorChoice {
 pub enum Command {
     /// Build a config from a site list, a CSV inventory or flags, check it,
     /// and write it in the format an MDM takes.
-    #[command(after_help = "Examples:\n  confluence-mdm generate --sites sites.csv --format dict\n  confluence-mdm generate --title Wiki --base-url https://confluence.example.com \\\n      --client-id 5d0c7e9a1b2f4c3d8e6a0b1c2d3e4f50 --cache-session-in-mobile-browser false")]
+    #[command(
+        after_help = "Examples:\n  confluence-mdm generate --sites sites.csv --format dict\n  confluence-mdm generate --title Wiki --base-url https://confluence.example.com \\\n      --client-id 5d0c7e9a1b2f4c3d8e6a0b1c2d3e4f50 --cache-session-in-mobile-browser false"
+    )]
     Generate(GenerateArgs),
     /// Check configs: JSON site lists, XML or binary plists, bare <dict>
     /// bodies and CSV inventories.
@@ -64,11 +66,21 @@ pub struct GenerateArgs {
     pub title: Option<String>,
 
     /// Base URL of the site, with its context path if any.
-    #[arg(long, value_name = "URL", requires = "title", help_heading = "One site from flags")]
+    #[arg(
+        long,
+        value_name = "URL",
+        requires = "title",
+        help_heading = "One site from flags"
+    )]
     pub base_url: Option<String>,
 
     /// Client ID of the incoming application link (never the secret).
-    #[arg(long, value_name = "ID", requires = "title", help_heading = "One site from flags")]
+    #[arg(
+        long,
+        value_name = "ID",
+        requires = "title",
+        help_heading = "One site from flags"
+    )]
     pub client_id: Option<String>,
 
     /// Whether the app keeps the browser session used for sign-in.

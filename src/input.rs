@@ -53,7 +53,9 @@ pub fn load(arg: &str, max_size: u64) -> Result<Input, ReadError> {
         reason,
     };
     let file = File::open(path).map_err(|e| fail(describe_open_error(&e)))?;
-    let metadata = file.metadata().map_err(|e| fail(format!("cannot read: {e}")))?;
+    let metadata = file
+        .metadata()
+        .map_err(|e| fail(format!("cannot read: {e}")))?;
     if metadata.is_dir() {
         return Err(fail("is a directory, not a file".into()));
     }
@@ -77,9 +79,7 @@ fn describe_open_error(error: &io::Error) -> String {
 }
 
 fn too_large(size: u64, max_size: u64) -> String {
-    format!(
-        "is {size} bytes, over the limit of {max_size} bytes; raise it with `--max-input-size`"
-    )
+    format!("is {size} bytes, over the limit of {max_size} bytes; raise it with `--max-input-size`")
 }
 
 /// Reads at most `max_size` bytes; a reader with more is an error, so a

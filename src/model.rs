@@ -18,16 +18,40 @@ pub struct MemberSpec {
 /// Confluence iOS" page (title, baseURL, oauth); `skipInfo` is mentioned by
 /// Atlassian, but its place (top level or per site) is unconfirmed.
 pub static SITE_MEMBERS: &[MemberSpec] = &[
-    MemberSpec { name: "title", required: true, types: &["string"] },
-    MemberSpec { name: "baseURL", required: true, types: &["string"] },
-    MemberSpec { name: "oauth", required: false, types: &["object"] },
-    MemberSpec { name: "skipInfo", required: false, types: &["boolean", "string", "integer"] },
+    MemberSpec {
+        name: "title",
+        required: true,
+        types: &["string"],
+    },
+    MemberSpec {
+        name: "baseURL",
+        required: true,
+        types: &["string"],
+    },
+    MemberSpec {
+        name: "oauth",
+        required: false,
+        types: &["object"],
+    },
+    MemberSpec {
+        name: "skipInfo",
+        required: false,
+        types: &["boolean", "string", "integer"],
+    },
 ];
 
 /// Members of the `oauth` object, from the same Atlassian page.
 pub static OAUTH_MEMBERS: &[MemberSpec] = &[
-    MemberSpec { name: "clientID", required: true, types: &["string"] },
-    MemberSpec { name: "cacheSessionInMobileBrowser", required: false, types: &["boolean"] },
+    MemberSpec {
+        name: "clientID",
+        required: true,
+        types: &["string"],
+    },
+    MemberSpec {
+        name: "cacheSessionInMobileBrowser",
+        required: false,
+        types: &["boolean"],
+    },
 ];
 
 pub fn names(members: &[MemberSpec]) -> Vec<&'static str> {

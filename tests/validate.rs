@@ -30,7 +30,12 @@ fn check_expected(folder: &str) {
             .unwrap_or_else(|_| panic!("{} is missing", expected_path.display()));
         assert_eq!(stderr, expected, "findings of {}", file.display());
         let has_error = expected.lines().any(|l| l.contains(": error["));
-        assert_eq!(output.status.code(), Some(if has_error { 1 } else { 0 }), "exit status of {}", file.display());
+        assert_eq!(
+            output.status.code(),
+            Some(if has_error { 1 } else { 0 }),
+            "exit status of {}",
+            file.display()
+        );
         assert!(!stderr.contains("panicked"));
     }
 }
@@ -49,17 +54,31 @@ fn mistakes_match_expected_findings() {
 fn valid_crlf_control_is_clean() {
     let file = fixtures().join("cases/valid-crlf-control/appconfig-crlf.plist");
     let bytes = std::fs::read(&file).unwrap();
-    assert!(bytes.windows(2).any(|w| w == b"\r\n"), "the fixture lost its CRLF line endings");
-    cmd().arg("validate").arg(&file).assert().success().stderr("1 file checked: 0 errors, 0 warnings, 0 infos\n");
+    assert!(
+        bytes.windows(2).any(|w| w == b"\r\n"),
+        "the fixture lost its CRLF line endings"
+    );
+    cmd()
+        .arg("validate")
+        .arg(&file)
+        .assert()
+        .success()
+        .stderr("1 file checked: 0 errors, 0 warnings, 0 infos\n");
 }
 
 #[test]
 fn trailing_comma_positions_in_plist() {
     let file = fixtures().join("cases/trailing-comma/appconfig.plist");
-    cmd().args(["validate", "--format", "short"]).arg(&file).assert().code(1).stderr(
-        predicate::str::contains("appconfig.plist:4:168: error[json-trailing-comma]")
-            .and(predicate::str::contains("appconfig.plist:5:62: error[json-trailing-comma]")),
-    );
+    cmd()
+        .args(["validate", "--format", "short"])
+        .arg(&file)
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("appconfig.plist:4:168: error[json-trailing-comma]").and(
+                predicate::str::contains("appconfig.plist:5:62: error[json-trailing-comma]"),
+            ),
+        );
 }
 
 #[test]
@@ -71,15 +90,24 @@ fn entities_counted_as_written() {
     // The second `baseURL` starts at column 76 of line 3 as written.
     let line = text.lines().nth(2).unwrap();
     let column = line.rfind("\"baseURL\"").unwrap() + 1;
-    cmd().args(["validate", "--format", "short"]).arg(&file).assert().code(1).stderr(
-        predicate::str::contains(format!("amp.plist:3:{column}: error[duplicate-key]")),
-    );
+    cmd()
+        .args(["validate", "--format", "short"])
+        .arg(&file)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(format!(
+            "amp.plist:3:{column}: error[duplicate-key]"
+        )));
 }
 
 #[test]
 fn json_report_has_positions_and_pointers() {
     let file = fixtures().join("cases/boolean-as-string/sites-string-bool.json");
-    let output = cmd().args(["validate", "--format", "json"]).arg(&file).output().unwrap();
+    let output = cmd()
+        .args(["validate", "--format", "json"])
+        .arg(&file)
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(1));
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let finding = &report["files"][0]["findings"][0];
@@ -96,11 +124,23 @@ fn binary_plist_points_into_sites_string() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("config.plist");
     let mut dict = plist::Dictionary::new();
-    dict.insert("sites".into(), plist::Value::String("[{\"title\":\"Wiki\",\"baseURL\":\"https://w.example.com/\"}]".into()));
-    plist::Value::Dictionary(dict).to_file_binary(&file).unwrap();
-    cmd().args(["validate", "--format", "short"]).arg(&file).assert().success().stderr(
-        predicate::str::contains("config.plist[sites]:1:28: warning[base-url-trailing-slash]"),
+    dict.insert(
+        "sites".into(),
+        plist::Value::String(
+            "[{\"title\":\"Wiki\",\"baseURL\":\"https://w.example.com/\"}]".into(),
+        ),
     );
+    plist::Value::Dictionary(dict)
+        .to_file_binary(&file)
+        .unwrap();
+    cmd()
+        .args(["validate", "--format", "short"])
+        .arg(&file)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "config.plist[sites]:1:28: warning[base-url-trailing-slash]",
+        ));
 }
 
 #[test]
@@ -110,20 +150,34 @@ fn stdin_is_read_with_dash() {
         .write_stdin("[{\"title\":\"Wiki\",\"baseURL\":\"http://w.example.com\"}]")
         .assert()
         .success()
-        .stderr(predicate::str::contains("<stdin>:1:28: warning[base-url-http]"));
+        .stderr(predicate::str::contains(
+            "<stdin>:1:28: warning[base-url-http]",
+        ));
 }
 
 #[test]
 fn strict_fails_on_warnings() {
     let input = "[{\"title\":\"Wiki\",\"baseURL\":\"https://w.example.com/\"}]";
-    cmd().args(["validate", "-"]).write_stdin(input).assert().success();
-    cmd().args(["validate", "--strict", "-"]).write_stdin(input).assert().code(1);
+    cmd()
+        .args(["validate", "-"])
+        .write_stdin(input)
+        .assert()
+        .success();
+    cmd()
+        .args(["validate", "--strict", "-"])
+        .write_stdin(input)
+        .assert()
+        .code(1);
 }
 
 #[test]
 fn info_never_fails() {
     let file = fixtures().join("cases/full-plist-document/appconfig-full-document.plist");
-    cmd().args(["validate", "--strict"]).arg(&file).assert().success();
+    cmd()
+        .args(["validate", "--strict"])
+        .arg(&file)
+        .assert()
+        .success();
 }
 
 #[test]
@@ -134,7 +188,11 @@ fn quiet_shows_errors_only() {
         .arg(&file)
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("warning").not().and(predicate::str::contains("checked").not()));
+        .stderr(
+            predicate::str::contains("warning")
+                .not()
+                .and(predicate::str::contains("checked").not()),
+        );
 }
 
 #[test]
@@ -143,7 +201,10 @@ fn human_format_underlines_the_span() {
     let output = cmd().arg("validate").arg(&file).output().unwrap();
     let stderr = String::from_utf8(output.stderr).unwrap();
     let caret_line = stderr.lines().find(|l| l.contains('^')).unwrap();
-    let source_line = stderr.lines().find(|l| l.contains("your_clientID\"") && l.starts_with('3')).unwrap();
+    let source_line = stderr
+        .lines()
+        .find(|l| l.contains("your_clientID\"") && l.starts_with('3'))
+        .unwrap();
     let caret_at = caret_line.find('^').unwrap();
     assert_eq!(&source_line[caret_at..caret_at + 15], "\"your_clientID\"");
     assert_eq!(caret_line.matches('^').count(), 15);
@@ -152,8 +213,18 @@ fn human_format_underlines_the_span() {
 #[test]
 fn unreadable_inputs_exit_2() {
     let dir = tempfile::tempdir().unwrap();
-    cmd().args(["validate"]).arg(dir.path().join("missing.json")).assert().code(2).stderr(predicate::str::contains("no such file"));
-    cmd().args(["validate"]).arg(dir.path()).assert().code(2).stderr(predicate::str::contains("is a directory"));
+    cmd()
+        .args(["validate"])
+        .arg(dir.path().join("missing.json"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no such file"));
+    cmd()
+        .args(["validate"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is a directory"));
     let big = dir.path().join("big.json");
     std::fs::write(&big, "[".repeat(2000)).unwrap();
     cmd()
@@ -168,14 +239,27 @@ fn unreadable_inputs_exit_2() {
 fn sparse_gigabyte_file_rejected_fast() {
     let dir = tempfile::tempdir().unwrap();
     let big = dir.path().join("huge.json");
-    std::fs::File::create(&big).unwrap().set_len(1 << 30).unwrap();
-    cmd().arg("validate").arg(&big).assert().code(2).stderr(predicate::str::contains("--max-input-size"));
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(1 << 30)
+        .unwrap();
+    cmd()
+        .arg("validate")
+        .arg(&big)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--max-input-size"));
 }
 
 #[test]
 fn unreadable_wins_over_findings() {
     let bad = fixtures().join("mistakes/lone-object.json");
-    cmd().arg("validate").arg(&bad).arg("/nonexistent/x.json").assert().code(2);
+    cmd()
+        .arg("validate")
+        .arg(&bad)
+        .arg("/nonexistent/x.json")
+        .assert()
+        .code(2);
 }
 
 #[test]
@@ -203,9 +287,19 @@ fn content_that_is_no_config_exits_1() {
 #[test]
 fn deep_nesting_is_a_finding() {
     let text = "[".repeat(100_000) + &"]".repeat(100_000);
-    cmd().args(["validate", "--format", "short", "-"]).write_stdin(text).assert().code(1).stderr(predicate::str::contains("json-too-deep"));
+    cmd()
+        .args(["validate", "--format", "short", "-"])
+        .write_stdin(text)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("json-too-deep"));
     let xml = "<dict><key>sites</key>".to_owned() + &"<array>".repeat(100_000);
-    cmd().args(["validate", "--format", "short", "-"]).write_stdin(xml).assert().code(1).stderr(predicate::str::contains("nested more than"));
+    cmd()
+        .args(["validate", "--format", "short", "-"])
+        .write_stdin(xml)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("nested more than"));
 }
 
 #[test]
@@ -213,15 +307,31 @@ fn entity_expansion_is_refused() {
     let laughs = r#"<?xml version="1.0"?>
 <!DOCTYPE plist [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>
 <plist><dict><key>sites</key><string>&b;</string></dict></plist>"#;
-    cmd().args(["validate", "--format", "short", "-"]).write_stdin(laughs).assert().code(1).stderr(predicate::str::contains("declares entities"));
+    cmd()
+        .args(["validate", "--format", "short", "-"])
+        .write_stdin(laughs)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("declares entities"));
     let external = "<!DOCTYPE plist SYSTEM \"file:///etc/passwd\"><dict><key>sites</key><string>&xxe;</string></dict>";
-    cmd().args(["validate", "--format", "short", "-"]).write_stdin(external).assert().code(1).stderr(predicate::str::contains("unknown XML entity `&xxe;`").and(predicate::str::contains("root:").not()));
+    cmd()
+        .args(["validate", "--format", "short", "-"])
+        .write_stdin(external)
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("unknown XML entity `&xxe;`")
+                .and(predicate::str::contains("root:").not()),
+        );
 }
 
 #[test]
 fn usage_errors_exit_2() {
     cmd().arg("validate").assert().code(2);
-    cmd().args(["validate", "--format", "nope", "x"]).assert().code(2);
+    cmd()
+        .args(["validate", "--format", "nope", "x"])
+        .assert()
+        .code(2);
 }
 
 #[test]
@@ -229,5 +339,8 @@ fn schema_prints_embedded_schema() {
     let output = cmd().arg("schema").output().unwrap();
     assert!(output.status.success());
     let schema: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
+    assert_eq!(
+        schema["$schema"],
+        "https://json-schema.org/draft/2020-12/schema"
+    );
 }

@@ -16,12 +16,30 @@ struct KnownKey {
 /// "Mobile device management" documentation for Jira and Confluence Cloud,
 /// and `skipInfo`, mentioned for the Data Center apps without its place.
 static KNOWN_KEYS: &[KnownKey] = &[
-    KnownKey { name: "atlassian.devicePolicyLocalAuthRequired", kind: "boolean" },
-    KnownKey { name: "atlassian.devicePolicyLocalAuthTimeout", kind: "integer" },
-    KnownKey { name: "atlassian.devicePolicyClipboardRestriction", kind: "integer" },
-    KnownKey { name: "atlassian.devicePolicyDataExportRestricted", kind: "boolean" },
-    KnownKey { name: "atlassian.devicePolicyLoginAccount", kind: "string" },
-    KnownKey { name: "skipInfo", kind: "boolean" },
+    KnownKey {
+        name: "atlassian.devicePolicyLocalAuthRequired",
+        kind: "boolean",
+    },
+    KnownKey {
+        name: "atlassian.devicePolicyLocalAuthTimeout",
+        kind: "integer",
+    },
+    KnownKey {
+        name: "atlassian.devicePolicyClipboardRestriction",
+        kind: "integer",
+    },
+    KnownKey {
+        name: "atlassian.devicePolicyDataExportRestricted",
+        kind: "boolean",
+    },
+    KnownKey {
+        name: "atlassian.devicePolicyLoginAccount",
+        kind: "string",
+    },
+    KnownKey {
+        name: "skipInfo",
+        kind: "boolean",
+    },
 ];
 
 fn kind_of(value: &plist::Value) -> &'static str {
@@ -72,7 +90,10 @@ pub fn check_other_keys(keys: &[OtherKey], sink: &mut Sink) {
             if actual != known.kind {
                 sink.push(at(Finding::new(
                     &rules::WRONG_TYPE,
-                    format!("`{}` is a <{actual}>, but Atlassian documents a <{}>", known.name, known.kind),
+                    format!(
+                        "`{}` is a <{actual}>, but Atlassian documents a <{}>",
+                        known.name, known.kind
+                    ),
                 )
                 .severity(Severity::Warning)
                 .help(format!("write the value as <{}>", known.kind))));
@@ -82,12 +103,20 @@ pub fn check_other_keys(keys: &[OtherKey], sink: &mut Sink) {
         let finding = match suggest::near_miss(&other.key, &names) {
             Some(near) => Finding::new(
                 &rules::UNCONFIRMED_KEY,
-                format!("the key `{}` is not one Atlassian documents; did you mean `{near}`?", other.key),
+                format!(
+                    "the key `{}` is not one Atlassian documents; did you mean `{near}`?",
+                    other.key
+                ),
             )
-            .help(format!("rename it to `{near}`: key names are case-sensitive")),
+            .help(format!(
+                "rename it to `{near}`: key names are case-sensitive"
+            )),
             None => Finding::new(
                 &rules::UNKNOWN_KEY,
-                format!("the Confluence app does not read the key `{}`; it passes through unchanged", other.key),
+                format!(
+                    "the Confluence app does not read the key `{}`; it passes through unchanged",
+                    other.key
+                ),
             ),
         };
         sink.push(at(finding));

@@ -30,7 +30,11 @@ impl Seen {
                 sink.push(
                     Finding::new(
                         &rules::BASE_URL_DUPLICATE,
-                        format!("site {} has the same base URL as site {} (`{normal}`)", index + 1, first + 1),
+                        format!(
+                            "site {} has the same base URL as site {} (`{normal}`)",
+                            index + 1,
+                            first + 1
+                        ),
                     )
                     .help("remove one of the two sites, or correct its URL")
                     .span(member.value.span)
@@ -49,7 +53,11 @@ impl Seen {
                 sink.push(
                     Finding::new(
                         &rules::TITLE_DUPLICATE,
-                        format!("site {} has the same title as site {} (`{key}`)", index + 1, first + 1),
+                        format!(
+                            "site {} has the same title as site {} (`{key}`)",
+                            index + 1,
+                            first + 1
+                        ),
                     )
                     .help("give each site a title users can tell apart")
                     .span(member.value.span)

@@ -79,7 +79,10 @@ pub fn check_sites(sites: &Node, ctx: Context, sink: &mut Sink) {
         _ => {
             let finding = Finding::new(
                 &rules::SITES_NOT_ARRAY,
-                format!("the site list is {}, not an array of sites", sites.type_name()),
+                format!(
+                    "the site list is {}, not an array of sites",
+                    sites.type_name()
+                ),
             )
             .help("write `[{\"title\": ..., \"baseURL\": ...}]`")
             .span(sites.span)

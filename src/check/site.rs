@@ -63,7 +63,12 @@ impl<'n> Members<'n> {
 
 /// Reports unknown and secret-like members, and returns the view of the
 /// object with the near misses it found.
-fn scan_members<'n>(node: &'n Node, pointer: String, known: &[MemberSpec], sink: &mut Sink) -> Members<'n> {
+fn scan_members<'n>(
+    node: &'n Node,
+    pointer: String,
+    known: &[MemberSpec],
+    sink: &mut Sink,
+) -> Members<'n> {
     let known_names = names(known);
     let mut near_misses = Vec::new();
     let Value::Object(members) = &node.value else {
@@ -98,11 +103,18 @@ fn scan_members<'n>(node: &'n Node, pointer: String, known: &[MemberSpec], sink:
                     &rules::UNKNOWN_MEMBER,
                     format!("unknown member `{}`; did you mean `{near}`?", member.key),
                 )
-                .help(format!("rename it to `{near}`: key names are case-sensitive, and the app ignores `{}`", member.key))
+                .help(format!(
+                    "rename it to `{near}`: key names are case-sensitive, and the app ignores `{}`",
+                    member.key
+                ))
             }
             None => Finding::new(
                 &rules::UNKNOWN_MEMBER,
-                format!("unknown member `{}`; the app reads only {}", member.key, list_names(&known_names)),
+                format!(
+                    "unknown member `{}`; the app reads only {}",
+                    member.key,
+                    list_names(&known_names)
+                ),
             )
             .help("remove it, or move it to where it belongs"),
         };
@@ -116,7 +128,11 @@ fn scan_members<'n>(node: &'n Node, pointer: String, known: &[MemberSpec], sink:
 }
 
 fn list_names(names: &[&str]) -> String {
-    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Runs the per-site rules on entry `index` of the list.
@@ -158,7 +174,11 @@ pub fn check_site(node: &Node, index: usize, ctx: Context, sink: &mut Sink) {
 fn wrong_type(member: &Member, expected: &str, pointer: &str) -> Finding {
     Finding::new(
         &rules::WRONG_TYPE,
-        format!("`{}` is {}, but must be {expected}", member.key, member.value.type_name()),
+        format!(
+            "`{}` is {}, but must be {expected}",
+            member.key,
+            member.value.type_name()
+        ),
     )
     .help(match &member.value.value {
         Value::Number(n) => format!("quote it: \"{n}\""),
@@ -172,8 +192,11 @@ fn check_title(members: &Members, index: usize, sink: &mut Sink) {
     let Some(member) = members.get("title") else {
         members.missing(
             "title",
-            Finding::new(&rules::TITLE_REQUIRED, format!("site {} has no `title`", index + 1))
-                .help("add \"title\": \"...\", the name the app shows for the site"),
+            Finding::new(
+                &rules::TITLE_REQUIRED,
+                format!("site {} has no `title`", index + 1),
+            )
+            .help("add \"title\": \"...\", the name the app shows for the site"),
             sink,
         );
         return;
@@ -184,17 +207,23 @@ fn check_title(members: &Members, index: usize, sink: &mut Sink) {
         return;
     };
     if title.trim().is_empty() {
-        let finding = Finding::new(&rules::TITLE_REQUIRED, format!("site {} has an empty `title`", index + 1))
-            .help("write the name the app shows for the site")
-            .span(member.value.span)
-            .pointer(pointer);
+        let finding = Finding::new(
+            &rules::TITLE_REQUIRED,
+            format!("site {} has an empty `title`", index + 1),
+        )
+        .help("write the name the app shows for the site")
+        .span(member.value.span)
+        .pointer(pointer);
         sink.push(finding);
     } else if title.trim() != title {
         let finding = Finding::new(
             &rules::TITLE_WHITESPACE,
             format!("the title `{title}` starts or ends with whitespace"),
         )
-        .help(format!("write \"{}\"; the generator trims it", title.trim()))
+        .help(format!(
+            "write \"{}\"; the generator trims it",
+            title.trim()
+        ))
         .span(member.value.span)
         .pointer(pointer);
         sink.push(finding);
@@ -204,13 +233,18 @@ fn check_title(members: &Members, index: usize, sink: &mut Sink) {
 fn check_oauth(node: &Node, pointer: String, ctx: Context, sink: &mut Sink) {
     if !matches!(node.value, Value::Object(_)) {
         let help = match &node.value {
-            Value::String(id) => format!("write {{\"clientID\": \"{id}\", \"cacheSessionInMobileBrowser\": false}}"),
+            Value::String(id) => {
+                format!("write {{\"clientID\": \"{id}\", \"cacheSessionInMobileBrowser\": false}}")
+            }
             _ => "write {\"clientID\": \"...\", \"cacheSessionInMobileBrowser\": false}".to_owned(),
         };
-        let finding = Finding::new(&rules::OAUTH_NOT_OBJECT, format!("`oauth` is {}, not an object", node.type_name()))
-            .help(help)
-            .span(node.span)
-            .pointer(pointer);
+        let finding = Finding::new(
+            &rules::OAUTH_NOT_OBJECT,
+            format!("`oauth` is {}, not an object", node.type_name()),
+        )
+        .help(help)
+        .span(node.span)
+        .pointer(pointer);
         sink.push(finding);
         return;
     }
@@ -244,9 +278,23 @@ fn check_oauth(node: &Node, pointer: String, ctx: Context, sink: &mut Sink) {
 /// Placeholders from Atlassian's documentation and common stand-ins, folded
 /// with `suggest::fold`.
 const PLACEHOLDERS: &[&str] = &[
-    "yourclientid", "clientid", "yourid", "changeme", "placeholder", "todo", "tbd",
-    "insertclientid", "insertclientidhere", "<clientid>", "{clientid}", "[clientid]",
-    "<yourclientid>", "id", "example", "...", "…",
+    "yourclientid",
+    "clientid",
+    "yourid",
+    "changeme",
+    "placeholder",
+    "todo",
+    "tbd",
+    "insertclientid",
+    "insertclientidhere",
+    "<clientid>",
+    "{clientid}",
+    "[clientid]",
+    "<yourclientid>",
+    "id",
+    "example",
+    "...",
+    "…",
 ];
 
 fn is_placeholder(id: &str) -> bool {
@@ -277,7 +325,11 @@ fn check_client_id(id: &str, member: &Member, pointer: &str, sink: &mut Sink) {
         } else {
             format!("write \"{trimmed}\"")
         };
-        sink.push(at(Finding::new(&rules::CLIENT_ID_WHITESPACE, format!("`clientID` `{}` holds whitespace", id.escape_debug())).help(help)));
+        sink.push(at(Finding::new(
+            &rules::CLIENT_ID_WHITESPACE,
+            format!("`clientID` `{}` holds whitespace", id.escape_debug()),
+        )
+        .help(help)));
         return;
     }
     let chars = id.chars().count();
@@ -320,7 +372,9 @@ fn check_cache_flag(member: &Member, pointer: &str, ctx: Context, sink: &mut Sin
         _ => member.value.type_name().to_owned(),
     };
     let help = match (ctx.kind, intended_bool(&member.value.value)) {
-        (InputKind::Csv, _) => "write `true` or `false` in this column (any letter case)".to_owned(),
+        (InputKind::Csv, _) => {
+            "write `true` or `false` in this column (any letter case)".to_owned()
+        }
         (_, Some(b)) => format!("write the JSON literal {b}, without quotes"),
         (_, None) => "write the JSON literal true or false, without quotes".to_owned(),
     };

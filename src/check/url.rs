@@ -31,18 +31,28 @@ pub fn check_base_url(raw: &str, span: Span, pointer: &str, has_oauth: bool, sin
         } else {
             format!("write \"{trimmed}\"")
         };
-        report(Finding::new(
-            &rules::BASE_URL_WHITESPACE,
-            format!("`baseURL` \"{}\" holds whitespace or a control character", raw.escape_debug()),
-        )
-        .help(help));
+        report(
+            Finding::new(
+                &rules::BASE_URL_WHITESPACE,
+                format!(
+                    "`baseURL` \"{}\" holds whitespace or a control character",
+                    raw.escape_debug()
+                ),
+            )
+            .help(help),
+        );
         if inner {
             return;
         }
     }
 
     let url = match Url::parse(trimmed) {
-        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host_str().is_some_and(|h| !h.is_empty()) => url,
+        Ok(url)
+            if matches!(url.scheme(), "http" | "https")
+                && url.host_str().is_some_and(|h| !h.is_empty()) =>
+        {
+            url
+        }
         Ok(url) if !matches!(url.scheme(), "http" | "https") && !trimmed.contains("://") => {
             // `confluence.example.com:8443` parses with the scheme `confluence.example.com`.
             report(missing_scheme(trimmed));
@@ -50,11 +60,13 @@ pub fn check_base_url(raw: &str, span: Span, pointer: &str, has_oauth: bool, sin
             return;
         }
         Ok(url) => {
-            report(Finding::new(
-                &rules::BASE_URL_INVALID,
-                format!("`baseURL` `{trimmed}` uses `{}`, not https", url.scheme()),
-            )
-            .help("write an https URL such as https://confluence.example.com"));
+            report(
+                Finding::new(
+                    &rules::BASE_URL_INVALID,
+                    format!("`baseURL` `{trimmed}` uses `{}`, not https", url.scheme()),
+                )
+                .help("write an https URL such as https://confluence.example.com"),
+            );
             return;
         }
         Err(url::ParseError::RelativeUrlWithoutBase) => {
@@ -80,24 +92,40 @@ pub fn check_base_url(raw: &str, span: Span, pointer: &str, has_oauth: bool, sin
         .help(format!("write \"{origin}{}\" and change the password if it was real", clean_path(&url))));
     }
     if url.query().is_some() || url.fragment().is_some() {
-        let part = if url.query().is_some() { "a query string (`?...`)" } else { "a fragment (`#...`)" };
-        report(Finding::new(
-            &rules::BASE_URL_QUERY,
-            format!("`baseURL` has {part}; a base URL never has one"),
-        )
-        .help(format!("write \"{origin}{}\"", cut_page_path(&url).unwrap_or_else(|| clean_path(&url)))));
+        let part = if url.query().is_some() {
+            "a query string (`?...`)"
+        } else {
+            "a fragment (`#...`)"
+        };
+        report(
+            Finding::new(
+                &rules::BASE_URL_QUERY,
+                format!("`baseURL` has {part}; a base URL never has one"),
+            )
+            .help(format!(
+                "write \"{origin}{}\"",
+                cut_page_path(&url).unwrap_or_else(|| clean_path(&url))
+            )),
+        );
     }
     if url.scheme() == "http" {
         let https = format!("https{}", &trimmed[4..]);
         if has_oauth {
-            report(Finding::new(
-                &rules::OAUTH_REQUIRES_HTTPS,
-                "`baseURL` uses http, but Confluence's OAuth 2.0 provider requires https",
-            )
-            .help(format!("write \"{https}\"")));
+            report(
+                Finding::new(
+                    &rules::OAUTH_REQUIRES_HTTPS,
+                    "`baseURL` uses http, but Confluence's OAuth 2.0 provider requires https",
+                )
+                .help(format!("write \"{https}\"")),
+            );
         } else {
-            report(Finding::new(&rules::BASE_URL_HTTP, "`baseURL` uses http, which sends passwords unencrypted")
-                .help(format!("write \"{https}\"")));
+            report(
+                Finding::new(
+                    &rules::BASE_URL_HTTP,
+                    "`baseURL` uses http, which sends passwords unencrypted",
+                )
+                .help(format!("write \"{https}\"")),
+            );
         }
     }
     let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
@@ -123,30 +151,43 @@ fn check_path(url: &Url, origin: &str, trimmed: &str, report: &mut impl FnMut(Fi
     let segments: Vec<&str> = url.path_segments().map(|s| s.collect()).unwrap_or_default();
     let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
     let jira_page = segments.iter().position(|s| {
-        JIRA_PAGE_SEGMENTS.contains(&s.to_ascii_lowercase().as_str()) || s.to_ascii_lowercase().ends_with(".jspa")
+        JIRA_PAGE_SEGMENTS.contains(&s.to_ascii_lowercase().as_str())
+            || s.to_ascii_lowercase().ends_with(".jspa")
     });
-    let jira_context = segments.first().is_some_and(|s| s.eq_ignore_ascii_case("jira"));
+    let jira_context = segments
+        .first()
+        .is_some_and(|s| s.eq_ignore_ascii_case("jira"));
     if jira_page.is_some() || jira_context || host.starts_with("jira.") {
-        report(Finding::new(
-            &rules::PRODUCT_MISMATCH,
-            format!("`{trimmed}` looks like a Jira site, but this is a Confluence config"),
-        )
-        .help("move the site to the Jira Data Center app's config, or check the URL"));
+        report(
+            Finding::new(
+                &rules::PRODUCT_MISMATCH,
+                format!("`{trimmed}` looks like a Jira site, but this is a Confluence config"),
+            )
+            .help("move the site to the Jira Data Center app's config, or check the URL"),
+        );
         if jira_page.is_some() {
             return;
         }
     }
     if let Some(cut) = cut_page_path(url) {
-        report(Finding::new(
-            &rules::BASE_URL_PAGE_PATH,
-            format!("`baseURL` `{trimmed}` is the address of a page, not the base URL"),
-        )
-        .help(format!("write \"{origin}{cut}\", keeping the context path if your server has one")));
+        report(
+            Finding::new(
+                &rules::BASE_URL_PAGE_PATH,
+                format!("`baseURL` `{trimmed}` is the address of a page, not the base URL"),
+            )
+            .help(format!(
+                "write \"{origin}{cut}\", keeping the context path if your server has one"
+            )),
+        );
         return;
     }
     if trimmed.ends_with('/') && url.query().is_none() && url.fragment().is_none() {
-        report(Finding::new(&rules::BASE_URL_TRAILING_SLASH, "`baseURL` ends with `/`")
-            .help(format!("write \"{}\"; the generator removes it", trimmed.trim_end_matches('/'))));
+        report(
+            Finding::new(&rules::BASE_URL_TRAILING_SLASH, "`baseURL` ends with `/`").help(format!(
+                "write \"{}\"; the generator removes it",
+                trimmed.trim_end_matches('/')
+            )),
+        );
     }
 }
 
@@ -188,13 +229,17 @@ mod tests {
     use super::*;
 
     fn ids(raw: &str, has_oauth: bool) -> Vec<&'static str> {
-        let mut sink = Sink { findings: Vec::new() };
+        let mut sink = Sink {
+            findings: Vec::new(),
+        };
         check_base_url(raw, Span::default(), "/0/baseURL", has_oauth, &mut sink);
         sink.findings.iter().map(|f| f.rule.id).collect()
     }
 
     fn help(raw: &str) -> String {
-        let mut sink = Sink { findings: Vec::new() };
+        let mut sink = Sink {
+            findings: Vec::new(),
+        };
         check_base_url(raw, Span::default(), "/0/baseURL", false, &mut sink);
         sink.findings[0].help.clone().unwrap()
     }
@@ -208,32 +253,74 @@ mod tests {
 
     #[test]
     fn page_path_cut_keeps_context() {
-        assert_eq!(ids("https://example.com/confluence/display/ENG/Home", false), ["base-url-page-path"]);
-        assert_eq!(help("https://example.com/confluence/display/ENG/Home"), "write \"https://example.com/confluence\", keeping the context path if your server has one");
-        assert_eq!(ids("https://example.com/login.action?x=1", false), ["base-url-query", "base-url-page-path"]);
+        assert_eq!(
+            ids("https://example.com/confluence/display/ENG/Home", false),
+            ["base-url-page-path"]
+        );
+        assert_eq!(
+            help("https://example.com/confluence/display/ENG/Home"),
+            "write \"https://example.com/confluence\", keeping the context path if your server has one"
+        );
+        assert_eq!(
+            ids("https://example.com/login.action?x=1", false),
+            ["base-url-query", "base-url-page-path"]
+        );
     }
 
     #[test]
     fn http_depends_on_oauth() {
-        assert_eq!(ids("http://confluence.example.com", true), ["oauth-requires-https"]);
-        assert_eq!(ids("http://confluence.example.com", false), ["base-url-http"]);
+        assert_eq!(
+            ids("http://confluence.example.com", true),
+            ["oauth-requires-https"]
+        );
+        assert_eq!(
+            ids("http://confluence.example.com", false),
+            ["base-url-http"]
+        );
     }
 
     #[test]
     fn other_mistakes() {
         assert_eq!(ids("confluence.example.com", false), ["base-url-invalid"]);
-        assert_eq!(ids("confluence.example.com:8443", false), ["base-url-invalid"]);
-        assert_eq!(ids("https://u:p@confluence.example.com", false), ["base-url-user-info"]);
-        assert_eq!(ids("https://example.atlassian.net/wiki", false), ["base-url-cloud"]);
-        assert_eq!(ids("https://confluence.example.com/", false), ["base-url-trailing-slash"]);
-        assert_eq!(ids(" https://confluence.example.com\n", false), ["base-url-whitespace"]);
-        assert_eq!(ids("https://jira.example.com/secure/Dashboard.jspa", false), ["product-mismatch"]);
-        assert_eq!(ids("ftp://confluence.example.com", false), ["base-url-invalid"]);
+        assert_eq!(
+            ids("confluence.example.com:8443", false),
+            ["base-url-invalid"]
+        );
+        assert_eq!(
+            ids("https://u:p@confluence.example.com", false),
+            ["base-url-user-info"]
+        );
+        assert_eq!(
+            ids("https://example.atlassian.net/wiki", false),
+            ["base-url-cloud"]
+        );
+        assert_eq!(
+            ids("https://confluence.example.com/", false),
+            ["base-url-trailing-slash"]
+        );
+        assert_eq!(
+            ids(" https://confluence.example.com\n", false),
+            ["base-url-whitespace"]
+        );
+        assert_eq!(
+            ids("https://jira.example.com/secure/Dashboard.jspa", false),
+            ["product-mismatch"]
+        );
+        assert_eq!(
+            ids("ftp://confluence.example.com", false),
+            ["base-url-invalid"]
+        );
     }
 
     #[test]
     fn normal_form_ignores_case_port_slash() {
-        assert_eq!(normal_form("https://Wiki.Example.com:443/"), normal_form("https://wiki.example.com"));
-        assert_ne!(normal_form("https://wiki.example.com/a"), normal_form("https://wiki.example.com/b"));
+        assert_eq!(
+            normal_form("https://Wiki.Example.com:443/"),
+            normal_form("https://wiki.example.com")
+        );
+        assert_ne!(
+            normal_form("https://wiki.example.com/a"),
+            normal_form("https://wiki.example.com/b")
+        );
     }
 }

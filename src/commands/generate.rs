@@ -45,7 +45,10 @@ pub struct GenerateOptions {
 pub fn run(options: &GenerateOptions, streams: &mut Streams) -> anyhow::Result<Status> {
     let (doc, input_path) = match &options.source {
         SiteSource::File(arg) => match input::load(arg, options.max_input_size) {
-            Ok(loaded) => (read::read(&loaded.name, &loaded.bytes, options.input_format), loaded.path),
+            Ok(loaded) => (
+                read::read(&loaded.name, &loaded.bytes, options.input_format),
+                loaded.path,
+            ),
             Err(error) => {
                 writeln!(streams.err, "error: {error}")?;
                 return Ok(Status::Failure);
@@ -59,23 +62,42 @@ pub fn run(options: &GenerateOptions, streams: &mut Streams) -> anyhow::Result<S
         findings.retain(|f| f.severity == Severity::Error);
     }
     let rejected = findings.iter().any(|f| fails(f, options.strict));
-    let report = FileReport { doc: &doc, findings };
+    let report = FileReport {
+        doc: &doc,
+        findings,
+    };
     report::write_short(streams.err, &report)?;
     if rejected {
-        writeln!(streams.err, "error: nothing was written, because the sites above have errors")?;
+        writeln!(
+            streams.err,
+            "error: nothing was written, because the sites above have errors"
+        )?;
         return Ok(Status::Findings);
     }
 
     let Some(mut sites) = doc.sites.as_ref().and_then(SiteList::from_node) else {
-        writeln!(streams.err, "error: {}: no site list to generate from", doc.name)?;
+        writeln!(
+            streams.err,
+            "error: {}: no site list to generate from",
+            doc.name
+        )?;
         return Ok(Status::Findings);
     };
     for change in sites.normalise() {
-        writeln!(streams.err, "note: site {}: {}", change.site + 1, change.what)?;
+        writeln!(
+            streams.err,
+            "note: site {}: {}",
+            change.site + 1,
+            change.what
+        )?;
     }
     let config = Config {
         sites,
-        other_keys: doc.other_keys.iter().map(|k| (k.key.clone(), k.value.clone())).collect(),
+        other_keys: doc
+            .other_keys
+            .iter()
+            .map(|k| (k.key.clone(), k.value.clone()))
+            .collect(),
     };
     let bytes = match write::render(&config, options.format) {
         Ok(bytes) => bytes,
@@ -96,14 +118,23 @@ pub fn run(options: &GenerateOptions, streams: &mut Streams) -> anyhow::Result<S
                 return Ok(Status::Failure);
             }
         }
-        None => ignore_broken_pipe(streams.out.write_all(&bytes).and_then(|()| streams.out.flush()))?,
+        None => ignore_broken_pipe(
+            streams
+                .out
+                .write_all(&bytes)
+                .and_then(|()| streams.out.flush()),
+        )?,
     }
     Ok(Status::Ok)
 }
 
 /// Reads the output back and checks it, so that the generator can never
 /// write what `validate` rejects or what differs from the model.
-fn self_check(bytes: &[u8], config: &Config, streams: &mut Streams) -> anyhow::Result<Option<Status>> {
+fn self_check(
+    bytes: &[u8],
+    config: &Config,
+    streams: &mut Streams,
+) -> anyhow::Result<Option<Status>> {
     let doc = read::read("<generated>", bytes, InputFormat::Auto);
     let errors: Vec<_> = check::check(&doc)
         .into_iter()
@@ -113,7 +144,10 @@ fn self_check(bytes: &[u8], config: &Config, streams: &mut Streams) -> anyhow::R
     if errors.is_empty() && read_back.as_ref() == Some(&config.sites) {
         return Ok(None);
     }
-    writeln!(streams.err, "error: internal error: the generated output does not read back as written; please report this bug")?;
+    writeln!(
+        streams.err,
+        "error: internal error: the generated output does not read back as written; please report this bug"
+    )?;
     for finding in errors {
         writeln!(streams.err, "  {}: {}", finding.rule.id, finding.message)?;
     }
@@ -128,7 +162,10 @@ fn flags_document(site: &FlagSite) -> Document {
         key_span: Span::default(),
         value: Node::new(Value::String(value.to_owned()), Span::default()),
     };
-    let mut members = vec![string("title", &site.title), string("baseURL", &site.base_url)];
+    let mut members = vec![
+        string("title", &site.title),
+        string("baseURL", &site.base_url),
+    ];
     if let Some(client_id) = &site.client_id {
         let mut oauth = vec![string("clientID", client_id)];
         if let Some(flag) = site.cache_session {

@@ -1,7 +1,6 @@
 //! `validate`: read each file, run every check, report, and compute the exit
 //! status.
 
-
 use super::{Status, Streams, ignore_broken_pipe};
 use crate::check;
 use crate::document::Document;
@@ -32,7 +31,11 @@ pub fn run(options: &ValidateOptions, streams: &mut Streams) -> anyhow::Result<S
     let mut docs: Vec<Document> = Vec::new();
     for file in &options.files {
         match input::load(file, options.max_input_size) {
-            Ok(loaded) => docs.push(read::read(&loaded.name, &loaded.bytes, options.input_format)),
+            Ok(loaded) => docs.push(read::read(
+                &loaded.name,
+                &loaded.bytes,
+                options.input_format,
+            )),
             Err(error) => {
                 writeln!(streams.err, "error: {error}")?;
                 status = Status::Failure;
@@ -69,7 +72,12 @@ pub fn run(options: &ValidateOptions, streams: &mut Streams) -> anyhow::Result<S
     Ok(status)
 }
 
-fn write_text(options: &ValidateOptions, reports: &[FileReport], tally: Tally, streams: &mut Streams) -> std::io::Result<()> {
+fn write_text(
+    options: &ValidateOptions,
+    reports: &[FileReport],
+    tally: Tally,
+    streams: &mut Streams,
+) -> std::io::Result<()> {
     for report in reports {
         match options.report {
             ReportFormat::Short => report::write_short(streams.err, report)?,

@@ -9,7 +9,13 @@ use crate::finding::Finding;
 use crate::source::Span;
 
 /// Column names, matched after `suggest::fold` (case, spaces, `_`, `-`).
-const COLUMNS: &[&str] = &["title", "baseURL", "clientID", "cacheSessionInMobileBrowser", "group"];
+const COLUMNS: &[&str] = &[
+    "title",
+    "baseURL",
+    "clientID",
+    "cacheSessionInMobileBrowser",
+    "group",
+];
 
 #[derive(Clone, Copy, PartialEq, Debug)]
 enum Column {
@@ -36,8 +42,12 @@ fn column_of(name: &str) -> Option<Column> {
 pub fn looks_like_header(text: &str) -> bool {
     let line = text.lines().next().unwrap_or_default();
     let delimiter = delimiter_of(line);
-    line.split(delimiter as char)
-        .any(|cell| matches!(column_of(cell.trim_matches('"')), Some(Column::Title | Column::BaseUrl)))
+    line.split(delimiter as char).any(|cell| {
+        matches!(
+            column_of(cell.trim_matches('"')),
+            Some(Column::Title | Column::BaseUrl)
+        )
+    })
 }
 
 /// Picks the delimiter of the header line: tab or semicolon when the line
@@ -97,7 +107,11 @@ fn build(text: &str, findings: &mut Vec<Finding>) -> Option<Node> {
                 return None;
             }
         };
-        let spans = field_spans(text, record.position().map_or(0, |p| p.byte() as usize), delimiter);
+        let spans = field_spans(
+            text,
+            record.position().map_or(0, |p| p.byte() as usize),
+            delimiter,
+        );
         let start = spans.first().map_or(0, |s| s.start);
         let line_end = spans.last().map_or(start, |s| s.end);
         if record.iter().all(|cell| cell.trim().is_empty()) {
@@ -124,27 +138,45 @@ fn build(text: &str, findings: &mut Vec<Finding>) -> Option<Node> {
     Some(Node::new(Value::Array(sites), Span::new(header_start, end)))
 }
 
-fn read_header(header: &csv::StringRecord, spans: &[Span], findings: &mut Vec<Finding>) -> Option<Vec<Column>> {
+fn read_header(
+    header: &csv::StringRecord,
+    spans: &[Span],
+    findings: &mut Vec<Finding>,
+) -> Option<Vec<Column>> {
     let mut columns = Vec::new();
     let mut ok = true;
     for (i, cell) in header.iter().enumerate() {
         let span = spans.get(i).copied().unwrap_or_default();
         match column_of(cell) {
             Some(column) if columns.contains(&column) => {
-                findings.push(Finding::new(&rules::CSV_HEADER, format!("the column `{cell}` appears twice"))
+                findings.push(
+                    Finding::new(
+                        &rules::CSV_HEADER,
+                        format!("the column `{cell}` appears twice"),
+                    )
                     .help("remove one of the two columns")
-                    .span(span));
+                    .span(span),
+                );
                 ok = false;
             }
             Some(column) => columns.push(column),
             None => {
                 let help = match suggest::near_miss(cell, COLUMNS) {
                     Some(near) => format!("did you mean `{near}`?"),
-                    None => format!("the columns are {}", COLUMNS.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")),
+                    None => format!(
+                        "the columns are {}",
+                        COLUMNS
+                            .iter()
+                            .map(|c| format!("`{c}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
                 };
-                findings.push(Finding::new(&rules::CSV_HEADER, format!("unknown column `{cell}`"))
-                    .help(help)
-                    .span(span));
+                findings.push(
+                    Finding::new(&rules::CSV_HEADER, format!("unknown column `{cell}`"))
+                        .help(help)
+                        .span(span),
+                );
                 ok = false;
             }
         }
@@ -236,7 +268,11 @@ fn csv_error(error: &csv::Error) -> Finding {
 fn field_spans(text: &str, start: usize, delimiter: u8) -> Vec<Span> {
     let bytes = text.as_bytes();
     // After CRLF the crate reports the record as starting at the LF.
-    let start = start + bytes[start.min(bytes.len())..].iter().take_while(|b| matches!(b, b'\r' | b'\n')).count();
+    let start = start
+        + bytes[start.min(bytes.len())..]
+            .iter()
+            .take_while(|b| matches!(b, b'\r' | b'\n'))
+            .count();
     let mut spans = Vec::new();
     let mut field_start = start;
     let mut in_quotes = false;
@@ -272,7 +308,10 @@ mod tests {
     #[test]
     fn field_spans_handle_quotes() {
         let text = "a,\"b,\"\"c\"\"\",d\nx";
-        assert_eq!(field_spans(text, 0, b','), [Span::new(0, 1), Span::new(2, 11), Span::new(12, 13)]);
+        assert_eq!(
+            field_spans(text, 0, b','),
+            [Span::new(0, 1), Span::new(2, 11), Span::new(12, 13)]
+        );
     }
 
     #[test]
@@ -286,15 +325,25 @@ mod tests {
 
     #[test]
     fn empty_flag_defaults_to_false() {
-        let doc = read("t.csv", "title,baseURL,clientID,cacheSessionInMobileBrowser\nWiki,https://w.example.com,abc,\n".into());
+        let doc = read(
+            "t.csv",
+            "title,baseURL,clientID,cacheSessionInMobileBrowser\nWiki,https://w.example.com,abc,\n"
+                .into(),
+        );
         assert_eq!(doc.findings[0].rule.id, "cache-session-defaulted");
-        assert_eq!(doc.sites.unwrap().to_json()[0]["oauth"]["cacheSessionInMobileBrowser"], false);
+        assert_eq!(
+            doc.sites.unwrap().to_json()[0]["oauth"]["cacheSessionInMobileBrowser"],
+            false
+        );
     }
 
     #[test]
     fn header_variants_accepted() {
         assert!(looks_like_header("Title;Base URL\n"));
-        let doc = read("t.csv", "Base URL,title\nhttps://w.example.com,Wiki\n".into());
+        let doc = read(
+            "t.csv",
+            "Base URL,title\nhttps://w.example.com,Wiki\n".into(),
+        );
         assert!(doc.findings.is_empty());
     }
 }

@@ -134,8 +134,11 @@ fn parse_valid(text: &str) -> Parsed {
         Err(error) => Parsed {
             node: None,
             findings: vec![
-                Finding::new(&rules::JSON_SYNTAX, format!("invalid JSON: {}", error.kind()))
-                    .span(Span::new(error.range().start, error.range().end)),
+                Finding::new(
+                    &rules::JSON_SYNTAX,
+                    format!("invalid JSON: {}", error.kind()),
+                )
+                .span(Span::new(error.range().start, error.range().end)),
             ],
         },
     }
@@ -190,7 +193,10 @@ fn diagnose(text: &str, error: &serde_json::Error) -> Parsed {
 
 /// Reports trailing commas and comments, and returns the text with each of
 /// them replaced by spaces of the same length.
-fn lenient_findings(text: &str, tokens: &[jsonc_parser::tokens::TokenAndRange]) -> (Vec<Finding>, String) {
+fn lenient_findings(
+    text: &str,
+    tokens: &[jsonc_parser::tokens::TokenAndRange],
+) -> (Vec<Finding>, String) {
     let mut findings = Vec::new();
     let mut repaired = text.as_bytes().to_vec();
     let mut blank = |range: jsonc_parser::common::Range| {
@@ -301,7 +307,9 @@ fn likely_cause(text: &str, offset: usize, reason: &str) -> (Option<&'static str
         };
         return (
             Some("curly quotes"),
-            format!("replace `{c}` with a straight double quote `\"`; word processors and chat apps convert quotes"),
+            format!(
+                "replace `{c}` with a straight double quote `\"`; word processors and chat apps convert quotes"
+            ),
             char_span(at),
         );
     }
@@ -326,7 +334,14 @@ fn likely_cause(text: &str, offset: usize, reason: &str) -> (Option<&'static str
             char_span(offset),
         );
     }
-    for (word, literal) in [("True", "true"), ("TRUE", "true"), ("False", "false"), ("FALSE", "false"), ("None", "null"), ("NULL", "null")] {
+    for (word, literal) in [
+        ("True", "true"),
+        ("TRUE", "true"),
+        ("False", "false"),
+        ("FALSE", "false"),
+        ("None", "null"),
+        ("NULL", "null"),
+    ] {
         if rest.starts_with(word) {
             return (
                 Some("a literal in the wrong case"),
@@ -356,7 +371,11 @@ fn likely_cause(text: &str, offset: usize, reason: &str) -> (Option<&'static str
             char_span(offset),
         );
     }
-    (None, "fix the JSON at this position".into(), char_span(offset))
+    (
+        None,
+        "fix the JSON at this position".into(),
+        char_span(offset),
+    )
 }
 
 fn range_span(range: jsonc_parser::common::Range) -> Span {
@@ -366,8 +385,12 @@ fn range_span(range: jsonc_parser::common::Range) -> Span {
 /// Converts the parser's tree into ours. Depth is bounded by `too_deep`.
 fn convert(value: ast::Value) -> Node {
     match value {
-        ast::Value::StringLit(s) => Node::new(Value::String(s.value.into_owned()), range_span(s.range)),
-        ast::Value::NumberLit(n) => Node::new(Value::Number(n.value.to_owned()), range_span(n.range)),
+        ast::Value::StringLit(s) => {
+            Node::new(Value::String(s.value.into_owned()), range_span(s.range))
+        }
+        ast::Value::NumberLit(n) => {
+            Node::new(Value::Number(n.value.to_owned()), range_span(n.range))
+        }
         ast::Value::BooleanLit(b) => Node::new(Value::Bool(b.value), range_span(b.range)),
         ast::Value::NullKeyword(n) => Node::new(Value::Null, range_span(n.range)),
         ast::Value::Array(a) => Node::new(
@@ -380,7 +403,9 @@ fn convert(value: ast::Value) -> Node {
                 .into_iter()
                 .map(|prop| {
                     let (key, key_span) = match prop.name {
-                        ast::ObjectPropName::String(s) => (s.value.into_owned(), range_span(s.range)),
+                        ast::ObjectPropName::String(s) => {
+                            (s.value.into_owned(), range_span(s.range))
+                        }
                         ast::ObjectPropName::Word(w) => (w.value.to_owned(), range_span(w.range)),
                     };
                     Member {
@@ -431,8 +456,12 @@ mod tests {
         let parsed = parse_plain(r#"[{"a":1,"a":2}]"#);
         assert!(parsed.findings.is_empty());
         let node = parsed.node.unwrap();
-        let Value::Array(items) = &node.value else { panic!() };
-        let Value::Object(members) = &items[0].value else { panic!() };
+        let Value::Array(items) = &node.value else {
+            panic!()
+        };
+        let Value::Object(members) = &items[0].value else {
+            panic!()
+        };
         assert_eq!(members.len(), 2);
         assert_eq!(members[1].key_span, Span::new(8, 11));
     }

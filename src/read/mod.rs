@@ -44,13 +44,19 @@ pub fn read(name: &str, bytes: &[u8], format: InputFormat) -> Document {
 fn read_text(name: &str, text: String, format: InputFormat) -> Document {
     let start = text.trim_start();
     if start.is_empty() {
-        return not_a_config(name, Finding::new(&rules::NOT_A_CONFIG, "the file is empty")
-            .help("write the site list, a plist or a CSV inventory into it"));
+        return not_a_config(
+            name,
+            Finding::new(&rules::NOT_A_CONFIG, "the file is empty")
+                .help("write the site list, a plist or a CSV inventory into it"),
+        );
     }
     if let Some(at) = text.find('\0') {
-        let finding = Finding::new(&rules::NOT_A_CONFIG, "the file holds NUL bytes, so it is binary, not text")
-            .help("give the site list as JSON, a plist or a CSV inventory")
-            .span(Span::new(at, at + 1));
+        let finding = Finding::new(
+            &rules::NOT_A_CONFIG,
+            "the file holds NUL bytes, so it is binary, not text",
+        )
+        .help("give the site list as JSON, a plist or a CSV inventory")
+        .span(Span::new(at, at + 1));
         return with_text(not_a_config(name, finding), text);
     }
     let kind = match format {
@@ -74,9 +80,15 @@ fn read_text(name: &str, text: String, format: InputFormat) -> Document {
         }
         Detected::Csv => csv::read(name, text),
         Detected::Xml => read_xml(name, text),
-        Detected::Html => with_text(not_a_config(name, Finding::new(&rules::NOT_A_CONFIG, "this is an HTML page, not a config")
-            .help("a browser saved the page around the file; download the raw file instead")
-            .span(Span::new(offset, offset + 1))), text),
+        Detected::Html => with_text(
+            not_a_config(
+                name,
+                Finding::new(&rules::NOT_A_CONFIG, "this is an HTML page, not a config")
+                    .help("a browser saved the page around the file; download the raw file instead")
+                    .span(Span::new(offset, offset + 1)),
+            ),
+            text,
+        ),
         Detected::Unknown => {
             let first: String = start.chars().take(20).collect();
             let finding = Finding::new(
@@ -99,7 +111,11 @@ enum Detected {
 }
 
 fn detect(start: &str) -> Detected {
-    let head: String = start.chars().take(64).collect::<String>().to_ascii_lowercase();
+    let head: String = start
+        .chars()
+        .take(64)
+        .collect::<String>()
+        .to_ascii_lowercase();
     if head.starts_with("<!doctype html") || head.starts_with("<html") {
         return Detected::Html;
     }
@@ -133,7 +149,11 @@ fn read_xml(name: &str, text: String) -> Document {
     }
     match plist_xml::parse(&text) {
         Ok(parsed) => {
-            let kind = if parsed.wrapper.is_some() { InputKind::PlistXml } else { InputKind::PlistDict };
+            let kind = if parsed.wrapper.is_some() {
+                InputKind::PlistXml
+            } else {
+                InputKind::PlistDict
+            };
             let mut doc = plist::document(name, kind, parsed.root, Some(&text));
             if let Some(span) = parsed.wrapper {
                 doc.findings.insert(0, Finding::new(
@@ -158,12 +178,20 @@ fn read_xml(name: &str, text: String) -> Document {
 
 fn read_binary_plist(name: &str, bytes: &[u8]) -> Document {
     match ::plist::Value::from_reader(std::io::Cursor::new(bytes)) {
-        Ok(value) => plist::document(name, InputKind::PlistBinary, plist::from_plist_value(&value), None),
+        Ok(value) => plist::document(
+            name,
+            InputKind::PlistBinary,
+            plist::from_plist_value(&value),
+            None,
+        ),
         Err(error) => {
             let mut doc = not_a_config(
                 name,
-                Finding::new(&rules::PLIST_SYNTAX, format!("the binary plist is damaged: {error}"))
-                    .help("export the plist again from the tool that made it"),
+                Finding::new(
+                    &rules::PLIST_SYNTAX,
+                    format!("the binary plist is damaged: {error}"),
+                )
+                .help("export the plist again from the tool that made it"),
             );
             doc.kind = InputKind::PlistBinary;
             doc
@@ -175,12 +203,18 @@ fn read_binary_plist(name: &str, bytes: &[u8]) -> Document {
 /// returns the finding and the text decoded lossily, for positions.
 fn decode(bytes: &[u8]) -> Result<(String, Vec<Finding>), (Finding, String)> {
     let utf16 = match bytes {
-        [0xFF, 0xFE, rest @ ..] => Some((rest, "UTF-16 LE", u16::from_le_bytes as fn([u8; 2]) -> u16)),
-        [0xFE, 0xFF, rest @ ..] => Some((rest, "UTF-16 BE", u16::from_be_bytes as fn([u8; 2]) -> u16)),
+        [0xFF, 0xFE, rest @ ..] => {
+            Some((rest, "UTF-16 LE", u16::from_le_bytes as fn([u8; 2]) -> u16))
+        }
+        [0xFE, 0xFF, rest @ ..] => {
+            Some((rest, "UTF-16 BE", u16::from_be_bytes as fn([u8; 2]) -> u16))
+        }
         _ => None,
     };
     if let Some((rest, label, convert)) = utf16 {
-        let units = rest.chunks(2).map(|pair| convert([pair[0], *pair.get(1).unwrap_or(&0)]));
+        let units = rest
+            .chunks(2)
+            .map(|pair| convert([pair[0], *pair.get(1).unwrap_or(&0)]));
         return match char::decode_utf16(units).collect::<Result<String, _>>() {
             Ok(text) => Ok((text, vec![Finding::new(
                 &rules::TEXT_ENCODING,
@@ -214,7 +248,10 @@ fn decode(bytes: &[u8]) -> Result<(String, Vec<Finding>), (Finding, String)> {
             // The lossy text has the same offsets up to the first invalid byte.
             let finding = Finding::new(
                 &rules::NOT_A_CONFIG,
-                format!("the file is not UTF-8 text (invalid byte 0x{:02X})", body[at]),
+                format!(
+                    "the file is not UTF-8 text (invalid byte 0x{:02X})",
+                    body[at]
+                ),
             )
             .help("save the file as UTF-8; if it is binary, it is not a config")
             .span(Span::new(at, at + 1));

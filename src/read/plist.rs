@@ -93,7 +93,11 @@ impl DecodedText {
             }
             self.text.push_str(&raw[copied..i]);
             self.text.push('\n');
-            copied = if bytes.get(i + 1) == Some(&b'\n') { i + 2 } else { i + 1 };
+            copied = if bytes.get(i + 1) == Some(&b'\n') {
+                i + 2
+            } else {
+                i + 1
+            };
             self.map.push(self.text.len(), raw_start + copied);
         }
         self.text.push_str(&raw[copied..]);
@@ -125,7 +129,10 @@ pub fn document(name: &str, kind: InputKind, root: PNode, file_text: Option<&str
     let PValue::Dict(entries) = root.value else {
         let finding = Finding::new(
             &rules::PLIST_STRUCTURE,
-            format!("the root of the plist is {}, not a <dict>", root.type_name()),
+            format!(
+                "the root of the plist is {}, not a <dict>",
+                root.type_name()
+            ),
         )
         .help("managed app config is a <dict> of keys, with `sites` among them");
         doc.findings.push(with_span(finding, at(root.span)));
@@ -137,7 +144,10 @@ pub fn document(name: &str, kind: InputKind, root: PNode, file_text: Option<&str
         let near = entries.iter().find(|e| is_near_sites(&e.key))?;
         let finding = Finding::new(
             &rules::MISSING_SITES,
-            format!("the key `{}` is not read by the app, which reads `sites`", near.key),
+            format!(
+                "the key `{}` is not read by the app, which reads `sites`",
+                near.key
+            ),
         )
         .help("rename the key to `sites`: key names are case-sensitive")
         .key_path(near.key.clone());
@@ -163,7 +173,8 @@ pub fn document(name: &str, kind: InputKind, root: PNode, file_text: Option<&str
     let Some(sites) = sites_entry else {
         let finding = Finding::new(&rules::MISSING_SITES, "the plist has no `sites` key")
             .help("add `<key>sites</key>` with the site list as a JSON `<string>`; without it the app shows no pre-populated site");
-        doc.findings.push(with_span(finding, at(Span::at(root.span.start))));
+        doc.findings
+            .push(with_span(finding, at(Span::at(root.span.start))));
         return doc;
     };
     read_sites(&mut doc, sites, has_spans);
@@ -180,7 +191,9 @@ fn with_span(finding: Finding, span: Option<Span>) -> Finding {
 /// Says whether a key is probably a mistyped `sites`.
 fn is_near_sites(key: &str) -> bool {
     let folded = key.trim().to_lowercase();
-    folded == SITES_KEY || folded == "site" || crate::check::suggest::distance(&folded, SITES_KEY) <= 1
+    folded == SITES_KEY
+        || folded == "site"
+        || crate::check::suggest::distance(&folded, SITES_KEY) <= 1
 }
 
 fn report_duplicate_keys(entries: &[Entry], doc: &mut Document, has_spans: bool) {
@@ -189,11 +202,15 @@ fn report_duplicate_keys(entries: &[Entry], doc: &mut Document, has_spans: bool)
         if !seen.insert(entry.key.as_str()) {
             let finding = Finding::new(
                 &rules::DUPLICATE_KEY,
-                format!("the key `{}` appears more than once in this <dict>", entry.key),
+                format!(
+                    "the key `{}` appears more than once in this <dict>",
+                    entry.key
+                ),
             )
             .help("keep one of them: MDMs and the app may each pick a different one")
             .key_path(entry.key.clone());
-            doc.findings.push(with_span(finding, has_spans.then_some(entry.key_span)));
+            doc.findings
+                .push(with_span(finding, has_spans.then_some(entry.key_span)));
         }
     }
 }
@@ -216,11 +233,18 @@ fn read_sites(doc: &mut Document, sites: &Entry, has_spans: bool) {
             let json = serde_json::to_string(&node.to_json()).unwrap_or_default();
             let finding = Finding::new(
                 &rules::SITES_NOT_STRING,
-                format!("`{key}` is {}, but the app reads a string of JSON text", sites.value.type_name()),
+                format!(
+                    "`{key}` is {}, but the app reads a string of JSON text",
+                    sites.value.type_name()
+                ),
             )
-            .help(format!("replace it with <string>{}</string>", xml_escape(&json)))
+            .help(format!(
+                "replace it with <string>{}</string>",
+                xml_escape(&json)
+            ))
             .key_path(key.clone());
-            doc.findings.push(with_span(finding, has_spans.then_some(sites.value.span)));
+            doc.findings
+                .push(with_span(finding, has_spans.then_some(sites.value.span)));
             if !has_spans {
                 doc.positions = None;
             }
@@ -229,11 +253,15 @@ fn read_sites(doc: &mut Document, sites: &Entry, has_spans: bool) {
         _ => {
             let finding = Finding::new(
                 &rules::SITES_NOT_STRING,
-                format!("`{key}` is {}, but the app reads a string of JSON text", sites.value.type_name()),
+                format!(
+                    "`{key}` is {}, but the app reads a string of JSON text",
+                    sites.value.type_name()
+                ),
             )
             .help("write the site list as JSON text inside <string>...</string>")
             .key_path(key);
-            doc.findings.push(with_span(finding, has_spans.then_some(sites.value.span)));
+            doc.findings
+                .push(with_span(finding, has_spans.then_some(sites.value.span)));
         }
     }
 }
@@ -242,7 +270,9 @@ fn read_sites(doc: &mut Document, sites: &Entry, has_spans: bool) {
 fn report_double_escapes(doc: &mut Document, decoded: &DecodedText, key: &str) {
     for entity in ["&amp;", "&lt;", "&gt;", "&quot;", "&apos;", "&#"] {
         for (offset, _) in decoded.text.match_indices(entity) {
-            let span = decoded.map.raw_span(Span::new(offset, offset + entity.len()));
+            let span = decoded
+                .map
+                .raw_span(Span::new(offset, offset + entity.len()));
             let finding = Finding::new(
                 &rules::DOUBLE_ESCAPED,
                 format!("the decoded text holds `{entity}`, so the app shows it literally"),
@@ -255,7 +285,9 @@ fn report_double_escapes(doc: &mut Document, decoded: &DecodedText, key: &str) {
 }
 
 fn xml_escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// Converts a native plist value to a JSON tree, keeping element spans.
@@ -283,7 +315,10 @@ fn to_node(node: &PNode) -> Node {
 /// Converts to a `plist` value so that other keys pass through unchanged.
 fn to_plist_value(node: &PNode) -> Result<plist::Value, Finding> {
     let invalid = |what: &str, text: &str| {
-        Finding::new(&rules::PLIST_SYNTAX, format!("`{text}` is not a valid {what}"))
+        Finding::new(
+            &rules::PLIST_SYNTAX,
+            format!("`{text}` is not a valid {what}"),
+        )
     };
     Ok(match &node.value {
         PValue::Dict(entries) => {

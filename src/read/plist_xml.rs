@@ -171,7 +171,10 @@ impl<'t> Parser<'t> {
             ("array", false) => return self.array(start, depth),
             ("true" | "false", false) => {
                 let end = self.close(&name)?;
-                return Ok(PNode::new(PValue::Bool(name == "true"), Span::new(start, end)));
+                return Ok(PNode::new(
+                    PValue::Bool(name == "true"),
+                    Span::new(start, end),
+                ));
             }
             ("string" | "key" | "integer" | "real" | "date" | "data", true) => {
                 scalar(&name, DecodedText::empty(open.span.end))
@@ -197,7 +200,10 @@ impl<'t> Parser<'t> {
             let item = self.next_significant(&mut ignored)?;
             let key = match &item.event {
                 Event::End(e) if e.name().as_ref() == "dict" => {
-                    return Ok(PNode::new(PValue::Dict(entries), Span::new(start, item.span.end)));
+                    return Ok(PNode::new(
+                        PValue::Dict(entries),
+                        Span::new(start, item.span.end),
+                    ));
                 }
                 Event::Start(e) if e.name().as_ref() == "key" => {
                     let (text, end) = self.text_content("key", item.span.end)?;
@@ -205,7 +211,10 @@ impl<'t> Parser<'t> {
                 }
                 Event::Empty(e) if e.name().as_ref() == "key" => (String::new(), item.span),
                 _ => {
-                    return Err(structure("a `<dict>` holds a value without its `<key>`", item.span));
+                    return Err(structure(
+                        "a `<dict>` holds a value without its `<key>`",
+                        item.span,
+                    ));
                 }
             };
             let next = self.next_significant(&mut ignored)?;
@@ -232,7 +241,10 @@ impl<'t> Parser<'t> {
         loop {
             let item = self.next_significant(&mut ignored)?;
             if matches!(&item.event, Event::End(e) if e.name().as_ref() == "array") {
-                return Ok(PNode::new(PValue::Array(items), Span::new(start, item.span.end)));
+                return Ok(PNode::new(
+                    PValue::Array(items),
+                    Span::new(start, item.span.end),
+                ));
             }
             items.push(self.value(item, depth + 1)?);
         }
@@ -251,7 +263,11 @@ impl<'t> Parser<'t> {
     /// Decodes the text of an element up to its closing tag, keeping a map
     /// from each decoded offset to the file. Returns the text and the end of
     /// the closing tag.
-    fn text_content(&mut self, name: &str, content_start: usize) -> Result<(DecodedText, usize), Finding> {
+    fn text_content(
+        &mut self,
+        name: &str,
+        content_start: usize,
+    ) -> Result<(DecodedText, usize), Finding> {
         let mut decoded = DecodedText::empty(content_start);
         loop {
             let item = self.next()?;
@@ -332,9 +348,13 @@ mod tests {
     use super::*;
 
     fn string_of(root: &PNode, key: &str) -> DecodedText {
-        let PValue::Dict(entries) = &root.value else { panic!() };
+        let PValue::Dict(entries) = &root.value else {
+            panic!()
+        };
         let entry = entries.iter().find(|e| e.key == key).unwrap();
-        let PValue::String(text) = &entry.value.value else { panic!() };
+        let PValue::String(text) = &entry.value.value else {
+            panic!()
+        };
         text.clone()
     }
 
@@ -378,13 +398,16 @@ mod tests {
 
     #[test]
     fn unescaped_ampersand_is_syntax_error() {
-        let error = parse("<dict><key>sites</key><string>R&D</string></dict>").err().unwrap();
+        let error = parse("<dict><key>sites</key><string>R&D</string></dict>")
+            .err()
+            .unwrap();
         assert_eq!(error.rule.id, "plist-syntax");
     }
 
     #[test]
     fn declared_entities_rejected() {
-        let text = "<!DOCTYPE plist [<!ENTITY a \"aaaa\">]><dict><key>k</key><string>&a;</string></dict>";
+        let text =
+            "<!DOCTYPE plist [<!ENTITY a \"aaaa\">]><dict><key>k</key><string>&a;</string></dict>";
         let error = parse(text).err().unwrap();
         assert!(error.message.contains("entities"));
     }

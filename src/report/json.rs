@@ -67,7 +67,11 @@ pub fn write_json(out: &mut dyn Write, reports: &[FileReport]) -> io::Result<()>
                 .map(|finding| {
                     tally.add(finding.severity);
                     let at = locate(report.doc, finding);
-                    let in_file = report.doc.positions.as_ref().is_some_and(|p| p.embedded_in.is_none());
+                    let in_file = report
+                        .doc
+                        .positions
+                        .as_ref()
+                        .is_some_and(|p| p.embedded_in.is_none());
                     FindingEntry {
                         rule: finding.rule.id,
                         severity: finding.severity,

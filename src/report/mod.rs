@@ -50,7 +50,11 @@ pub fn locate(doc: &Document, finding: &Finding) -> Option<Located> {
 /// Writes the closing summary line.
 pub fn write_summary(out: &mut dyn Write, files: usize, tally: Tally) -> io::Result<()> {
     let plural = |n: usize, word: &str| {
-        if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") }
+        if n == 1 {
+            format!("{n} {word}")
+        } else {
+            format!("{n} {word}s")
+        }
     };
     writeln!(
         out,

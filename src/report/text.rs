@@ -77,11 +77,19 @@ pub fn write_human(out: &mut dyn Write, report: &FileReport) -> io::Result<()> {
             let width = if at.end.line == at.start.line {
                 at.end.column.saturating_sub(at.start.column).max(1)
             } else {
-                line.chars().count().saturating_sub(at.start.column - 1).max(1)
+                line.chars()
+                    .count()
+                    .saturating_sub(at.start.column - 1)
+                    .max(1)
             };
             writeln!(out, "{pad} {}", "|".blue().bold())?;
             writeln!(out, "{} {} {line}", gutter.blue().bold(), "|".blue().bold())?;
-            writeln!(out, "{pad} {} {lead}{}", "|".blue().bold(), "^".repeat(width).red().bold())?;
+            writeln!(
+                out,
+                "{pad} {} {lead}{}",
+                "|".blue().bold(),
+                "^".repeat(width).red().bold()
+            )?;
         }
         write_help(out, finding)?;
     }

@@ -12,7 +12,11 @@ pub struct JsonWriter;
 impl Writer for JsonWriter {
     fn write(&self, config: &Config, out: &mut dyn Write) -> anyhow::Result<()> {
         if !config.other_keys.is_empty() {
-            let names: Vec<String> = config.other_keys.iter().map(|(k, _)| format!("`{k}`")).collect();
+            let names: Vec<String> = config
+                .other_keys
+                .iter()
+                .map(|(k, _)| format!("`{k}`"))
+                .collect();
             bail!(
                 "the `json` format holds only the site list, so the keys {} would be lost; choose `plist` or `dict`",
                 names.join(", ")

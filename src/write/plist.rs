@@ -18,7 +18,10 @@ pub struct PlistWriter {
 /// Builds the root dictionary of the config.
 pub fn root_dict(config: &Config) -> plist::Value {
     let mut dict = plist::Dictionary::new();
-    dict.insert(SITES_KEY.to_owned(), plist::Value::String(config.sites.to_json_text()));
+    dict.insert(
+        SITES_KEY.to_owned(),
+        plist::Value::String(config.sites.to_json_text()),
+    );
     for (key, value) in &config.other_keys {
         dict.insert(key.clone(), value.clone());
     }
@@ -50,5 +53,7 @@ impl Writer for PlistWriter {
 /// `&amp;quot;`, which holds no `&quot;`, so it is left alone.
 fn unescape_quotes(xml: &[u8]) -> Vec<u8> {
     let text = String::from_utf8_lossy(xml);
-    text.replace("&quot;", "\"").replace("&apos;", "'").into_bytes()
+    text.replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .into_bytes()
 }

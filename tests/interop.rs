@@ -1,0 +1,166 @@
+//! The second suite: checks against independent tools. Every test here is
+//! ignored by plain `cargo test`; `scripts/interop-tests` runs them with the
+//! tools installed, and a missing tool fails with the command that installs it.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::{cmd, fixtures, generate, inputs};
+
+/// Fails with the install command when `tool` is not on the PATH.
+fn require(tool: &str, install: &str) {
+    let found = Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {tool}"))
+        .output()
+        .unwrap()
+        .status
+        .success();
+    assert!(
+        found,
+        "`{tool}` is not installed; install it with: {install}"
+    );
+}
+
+fn run(program: &str, args: &[&str]) -> std::process::Output {
+    let output = Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {program}: {e}"));
+    assert!(
+        output.status.success(),
+        "{program} {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
+/// Returns the `sites` string of a plist file as read by Python's plistlib.
+fn plistlib_sites(path: &Path) -> serde_json::Value {
+    require("python3", "apt-get install -y python3");
+    let script = "import json, plistlib, sys\n\
+        data = open(sys.argv[1], 'rb').read()\n\
+        fmt = None if data.startswith(b'bplist') or data.lstrip().startswith(b'<?xml') else plistlib.FMT_XML\n\
+        value = plistlib.loads(data, fmt=fmt)\n\
+        print(value['sites'])";
+    let output = run("python3", &["-c", script, path.to_str().unwrap()]);
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[test]
+#[ignore = "needs plistutil, python3 and check-jsonschema: run scripts/interop-tests"]
+fn plist_outputs_read_by_plistlib_and_plistutil() {
+    require("plistutil", "apt-get install -y libplist-utils");
+    let source = fixtures().join("sites.json");
+    let expected: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&source).unwrap()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    for format in ["plist", "dict"] {
+        let file = dir.path().join(format!("out.{format}"));
+        std::fs::write(
+            &file,
+            generate(&["--sites", source.to_str().unwrap(), "--format", format]),
+        )
+        .unwrap();
+        assert_eq!(plistlib_sites(&file), expected, "plistlib on {format}");
+
+        // plistutil exits 0 even when it writes nothing, so check what it
+        // wrote: a binary plist whose `sites` decodes to the same JSON.
+        let binary = dir.path().join(format!("out-{format}.bin"));
+        run(
+            "plistutil",
+            &[
+                "-i",
+                file.to_str().unwrap(),
+                "-f",
+                "bin",
+                "-o",
+                binary.to_str().unwrap(),
+            ],
+        );
+        let bytes = std::fs::read(&binary).unwrap();
+        assert!(
+            bytes.starts_with(b"bplist00"),
+            "plistutil wrote no binary plist for {format}"
+        );
+        assert_eq!(plistlib_sites(&binary), expected, "plistutil on {format}");
+
+        // And the tool reads libplist's binary output back.
+        cmd().arg("validate").arg(&binary).assert().success();
+    }
+}
+
+#[test]
+#[ignore = "needs plistutil, python3 and check-jsonschema: run scripts/interop-tests"]
+fn schema_passes_metaschema() {
+    require("check-jsonschema", "pip install check-jsonschema");
+    let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/sites.schema.json");
+    run(
+        "check-jsonschema",
+        &["--check-metaschema", schema.to_str().unwrap()],
+    );
+}
+
+/// Extracts the site list of a fixture as JSON, when it holds one that
+/// parses as JSON.
+fn site_list_of(path: &Path) -> Option<serde_json::Value> {
+    let bytes = std::fs::read(path).ok()?;
+    let text = std::str::from_utf8(&bytes).ok()?;
+    if text.trim_start().starts_with('<') {
+        let script = "import plistlib, sys\n\
+            data = open(sys.argv[1], 'rb').read()\n\
+            value = plistlib.loads(data, fmt=None if data.lstrip().startswith(b'<?xml') else plistlib.FMT_XML)\n\
+            sys.stdout.write(value['sites'])";
+        let output = Command::new("python3")
+            .args(["-c", script, path.to_str().unwrap()])
+            .output()
+            .ok()?;
+        if !output.status.success() {
+            return None;
+        }
+        return serde_json::from_slice(&output.stdout).ok();
+    }
+    serde_json::from_str(text).ok()
+}
+
+#[test]
+#[ignore = "needs plistutil, python3 and check-jsonschema: run scripts/interop-tests"]
+fn check_jsonschema_agrees_with_schema_stage() {
+    require("check-jsonschema", "pip install check-jsonschema");
+    require("python3", "apt-get install -y python3");
+    let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/sites.schema.json");
+    let dir = tempfile::tempdir().unwrap();
+    let mut compared = 0;
+    for file in inputs("cases")
+        .into_iter()
+        .chain(inputs("mistakes"))
+        .chain([fixtures().join("sites.json")])
+    {
+        let Some(list) = site_list_of(&file) else {
+            continue;
+        };
+        let instance = dir.path().join("instance.json");
+        std::fs::write(&instance, serde_json::to_vec(&list).unwrap()).unwrap();
+        let status = Command::new("check-jsonschema")
+            .args([
+                "--schemafile",
+                schema.to_str().unwrap(),
+                instance.to_str().unwrap(),
+            ])
+            .output()
+            .unwrap()
+            .status;
+        assert!(
+            matches!(status.code(), Some(0 | 1)),
+            "check-jsonschema failed on {}",
+            file.display()
+        );
+        let theirs = status.success();
+        let ours = confluence_mdm::check::schema::is_valid(&list);
+        assert_eq!(ours, theirs, "verdicts differ on {}", file.display());
+        compared += 1;
+    }
+    assert!(compared >= 10, "only {compared} fixtures compared");
+}
