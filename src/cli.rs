@@ -49,6 +49,8 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Print the JSON Schema (draft 2020-12) of the `sites` value.
     Schema,
+    /// List every rule with its default severity.
+    Rules,
 }
 
 #[derive(Debug, Args)]
@@ -212,6 +214,7 @@ pub fn run(cli: Cli, streams: &mut Streams) -> anyhow::Result<Status> {
         Command::Generate(args) => commands::generate::run(&generate_options(args), streams),
         Command::Validate(args) => commands::validate::run(&validate_options(args), streams),
         Command::Schema => commands::schema::run(streams),
+        Command::Rules => commands::rules::run(streams),
     }
 }
 

@@ -77,3 +77,13 @@ fn schema_verdicts_on_samples() {
         assert!(!is_valid(&bad), "{bad}");
     }
 }
+
+#[test]
+fn readme_lists_every_rule() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    for rule in confluence_mdm::check::rules::ALL {
+        let row = format!("| `{}` | {} | {} |", rule.id, rule.severity, rule.summary);
+        assert!(readme.contains(&row), "README lacks the row: {row}");
+    }
+}

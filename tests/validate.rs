@@ -205,8 +205,9 @@ fn human_format_underlines_the_span() {
         .lines()
         .find(|l| l.contains("your_clientID\"") && l.starts_with('3'))
         .unwrap();
-    let caret_at = caret_line.find('^').unwrap();
-    assert_eq!(&source_line[caret_at..caret_at + 15], "\"your_clientID\"");
+    let caret_at = caret_line.chars().position(|c| c == '^').unwrap();
+    let underlined: String = source_line.chars().skip(caret_at).take(15).collect();
+    assert_eq!(underlined, "\"your_clientID\"");
     assert_eq!(caret_line.matches('^').count(), 15);
 }
 

@@ -2,6 +2,7 @@
 //! and returns the exit status; none reads the process's arguments.
 
 pub mod generate;
+pub mod rules;
 pub mod schema;
 pub mod validate;
 

@@ -65,33 +65,65 @@ pub fn write_human(out: &mut dyn Write, report: &FileReport) -> io::Result<()> {
     for finding in &report.findings {
         write_head(out, report, finding)?;
         if let (Some(at), Some(positions)) = (locate(report.doc, finding), &report.doc.positions) {
-            let line = positions.line_text(at.start.line);
-            let gutter = at.start.line.to_string();
-            let pad = " ".repeat(gutter.len());
-            // Tabs keep their width by being copied into the caret line.
-            let lead: String = line
-                .chars()
-                .take(at.start.column - 1)
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
-                .collect();
+            let line: Vec<char> = positions.line_text(at.start.line).chars().collect();
+            let start = at.start.column - 1;
             let width = if at.end.line == at.start.line {
                 at.end.column.saturating_sub(at.start.column).max(1)
             } else {
-                line.chars()
-                    .count()
-                    .saturating_sub(at.start.column - 1)
-                    .max(1)
+                line.len().saturating_sub(start).max(1)
             };
-            writeln!(out, "{pad} {}", "|".blue().bold())?;
-            writeln!(out, "{} {} {line}", gutter.blue().bold(), "|".blue().bold())?;
+            let excerpt = Excerpt::new(&line, start, width);
+            let gutter = at.start.line.to_string();
+            let pad = " ".repeat(gutter.len());
+            let bar = "|".blue().bold();
+            writeln!(out, "{pad} {bar}")?;
+            writeln!(out, "{} {bar} {}", gutter.blue().bold(), excerpt.text)?;
             writeln!(
                 out,
-                "{pad} {} {lead}{}",
-                "|".blue().bold(),
-                "^".repeat(width).red().bold()
+                "{pad} {bar} {}{}",
+                excerpt.lead,
+                "^".repeat(excerpt.width).red().bold()
             )?;
         }
         write_help(out, finding)?;
     }
     Ok(())
+}
+
+/// Characters shown on each side of a span in a long line.
+const CONTEXT: usize = 40;
+
+/// The part of a source line shown under a finding: long lines (JSON on one
+/// line inside a plist) are cut around the span and marked with `…`.
+struct Excerpt {
+    text: String,
+    /// Blanks up to the span, with tabs kept so the caret lines up.
+    lead: String,
+    /// Width of the caret run, cut to what is shown.
+    width: usize,
+}
+
+impl Excerpt {
+    fn new(line: &[char], start: usize, width: usize) -> Self {
+        let start = start.min(line.len());
+        let from = start.saturating_sub(CONTEXT);
+        let to = (start + width + CONTEXT).min(line.len());
+        let mut text = String::new();
+        let mut lead = String::new();
+        if from > 0 {
+            text.push('…');
+            lead.push(' ');
+        }
+        text.extend(&line[from..to]);
+        lead.extend(
+            line[from..start]
+                .iter()
+                .map(|&c| if c == '\t' { '\t' } else { ' ' }),
+        );
+        if to < line.len() {
+            text.push('…');
+        }
+        let width = width.min(to.saturating_sub(start).max(1));
+        Excerpt { text, lead, width }
+    }
 }
