@@ -36,6 +36,16 @@ pub struct Position {
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// Number of characters before each block of `BLOCK` bytes, so that a
+    /// column on a long line costs at most one block's scan.
+    chars_before_block: Vec<usize>,
+}
+
+const BLOCK: usize = 4096;
+
+/// Says whether a byte starts a UTF-8 character.
+fn starts_char(byte: u8) -> bool {
+    byte & 0xC0 != 0x80
 }
 
 impl LineIndex {
@@ -48,19 +58,37 @@ impl LineIndex {
                 starts.push(i + 1);
             }
         }
-        LineIndex { starts }
+        let mut chars_before_block = Vec::with_capacity(bytes.len() / BLOCK + 1);
+        let mut count = 0;
+        for block in bytes.chunks(BLOCK) {
+            chars_before_block.push(count);
+            count += block.iter().filter(|&&b| starts_char(b)).count();
+        }
+        chars_before_block.push(count);
+        LineIndex {
+            starts,
+            chars_before_block,
+        }
+    }
+
+    /// Counts the characters in `text[..offset]`.
+    fn chars_before(&self, text: &str, offset: usize) -> usize {
+        let block = offset / BLOCK;
+        let from = block * BLOCK;
+        let tail = text.as_bytes()[from..offset].iter().filter(|&&b| starts_char(b)).count();
+        self.chars_before_block[block] + tail
     }
 
     /// Converts a byte offset into a position. An offset inside a multi-byte
     /// character counts as that character.
     pub fn position(&self, text: &str, offset: usize) -> Position {
-        let offset = offset.min(text.len());
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
         let start = self.starts[line];
-        let column = text[start..]
-            .char_indices()
-            .take_while(|(i, _)| start + i < offset)
-            .count();
+        let column = self.chars_before(text, offset) - self.chars_before(text, start);
         Position {
             line: line + 1,
             column: column + 1,
@@ -72,19 +100,6 @@ impl LineIndex {
         let start = self.starts[line - 1];
         let end = self.starts.get(line).copied().unwrap_or(text.len());
         text[start..end].trim_end_matches(['\n', '\r'])
-    }
-
-    /// Returns the byte offset of a 1-based line and a 1-based byte column,
-    /// the positions `serde_json` reports.
-    pub fn offset_of_byte_column(&self, text: &str, line: usize, column: usize) -> usize {
-        let Some(&start) = self.starts.get(line.saturating_sub(1)) else {
-            return text.len();
-        };
-        let mut offset = (start + column.saturating_sub(1)).min(text.len());
-        while !text.is_char_boundary(offset) {
-            offset -= 1;
-        }
-        offset
     }
 }
 

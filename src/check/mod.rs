@@ -9,6 +9,8 @@ pub mod site;
 pub mod suggest;
 pub mod url;
 
+use std::collections::HashSet;
+
 use crate::document::{Document, InputKind, Node, Value};
 use crate::finding::{Finding, Severity};
 
@@ -40,10 +42,10 @@ pub fn check(doc: &Document) -> Vec<Finding> {
     keys::check_other_keys(&doc.other_keys, &mut sink);
     if let Some(sites) = &doc.sites {
         check_sites(sites, ctx, &mut sink);
-        let schema_findings = schema::check(sites);
-        let kept = schema_findings
+        let covered = Covered::new(&sink.findings);
+        let kept = schema::check(sites)
             .into_iter()
-            .filter(|s| !covered_by_rules(s, &sink.findings))
+            .filter(|s| !covered.covers(s))
             .collect::<Vec<_>>();
         sink.findings.extend(kept);
     }
@@ -106,23 +108,48 @@ pub fn check_sites(sites: &Node, ctx: Context, sink: &mut Sink) {
     }
 }
 
-/// Says whether a schema finding repeats what a rule already reported as an
-/// error at the same place or inside it.
-fn covered_by_rules(schema_finding: &Finding, rule_findings: &[Finding]) -> bool {
-    let Some(pointer) = &schema_finding.pointer else {
-        return false;
-    };
-    rule_findings.iter().any(|f| {
-        f.severity == Severity::Error
-            && f.pointer
-                .as_deref()
-                .is_some_and(|p| is_within(p, pointer) || is_within(pointer, p))
-    })
+/// The JSON Pointers at which rules reported errors, and every ancestor of
+/// them, so that deciding whether a schema finding is covered costs a few
+/// hash look-ups instead of a scan of all findings.
+struct Covered {
+    exact: HashSet<String>,
+    ancestors: HashSet<String>,
 }
 
-/// Says whether JSON Pointer `inner` is `outer` or below it.
-fn is_within(inner: &str, outer: &str) -> bool {
-    inner == outer || inner.starts_with(outer) && inner[outer.len()..].starts_with('/')
+impl Covered {
+    fn new(rule_findings: &[Finding]) -> Self {
+        let mut exact = HashSet::new();
+        let mut ancestors = HashSet::new();
+        for finding in rule_findings.iter().filter(|f| f.severity == Severity::Error) {
+            let Some(pointer) = &finding.pointer else { continue };
+            exact.insert(pointer.clone());
+            let mut prefix = pointer.as_str();
+            while let Some(cut) = prefix.rfind('/') {
+                prefix = &prefix[..cut];
+                ancestors.insert(prefix.to_owned());
+            }
+        }
+        Covered { exact, ancestors }
+    }
+
+    /// Says whether a rule already reported an error at the finding's place,
+    /// above it, or inside it.
+    fn covers(&self, schema_finding: &Finding) -> bool {
+        let Some(pointer) = &schema_finding.pointer else {
+            return false;
+        };
+        if self.exact.contains(pointer) || self.ancestors.contains(pointer) {
+            return true;
+        }
+        let mut prefix = pointer.as_str();
+        while let Some(cut) = prefix.rfind('/') {
+            prefix = &prefix[..cut];
+            if self.exact.contains(prefix) {
+                return true;
+            }
+        }
+        false
+    }
 }
 
 /// Sorts findings by position, then by severity, most severe first.
