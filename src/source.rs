@@ -133,6 +133,11 @@ impl OffsetMap {
         self.anchors.push((decoded, raw));
     }
 
+    /// Says whether every offset maps to itself.
+    pub fn is_identity(&self) -> bool {
+        self.anchors.iter().all(|&(decoded, raw)| decoded == raw)
+    }
+
     pub fn raw_offset(&self, decoded: usize) -> usize {
         let i = self.anchors.partition_point(|&(d, _)| d <= decoded);
         if i == 0 {

@@ -64,7 +64,11 @@ pub fn parse(text: &str, map: &OffsetMap) -> Parsed {
     for finding in &mut parsed.findings {
         finding.span = finding.span.map(|span| map.raw_span(span));
     }
-    parsed.node = parsed.node.map(|node| map_spans(node, map));
+    if !map.is_identity()
+        && let Some(node) = &mut parsed.node
+    {
+        map_spans(node, map);
+    }
     findings.append(&mut parsed.findings);
     Parsed {
         node: parsed.node,
@@ -420,23 +424,18 @@ fn convert(value: ast::Value) -> Node {
     }
 }
 
-fn map_spans(mut node: Node, map: &OffsetMap) -> Node {
+fn map_spans(node: &mut Node, map: &OffsetMap) {
     node.span = map.raw_span(node.span);
-    node.value = match node.value {
-        Value::Array(items) => Value::Array(items.into_iter().map(|n| map_spans(n, map)).collect()),
-        Value::Object(members) => Value::Object(
-            members
-                .into_iter()
-                .map(|m| Member {
-                    key: m.key,
-                    key_span: map.raw_span(m.key_span),
-                    value: map_spans(m.value, map),
-                })
-                .collect(),
-        ),
-        other => other,
-    };
-    node
+    match &mut node.value {
+        Value::Array(items) => items.iter_mut().for_each(|item| map_spans(item, map)),
+        Value::Object(members) => {
+            for member in members {
+                member.key_span = map.raw_span(member.key_span);
+                map_spans(&mut member.value, map);
+            }
+        }
+        _ => {}
+    }
 }
 
 #[cfg(test)]
