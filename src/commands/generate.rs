@@ -47,14 +47,14 @@ pub fn run(options: &GenerateOptions, streams: &mut Streams) -> anyhow::Result<S
         SiteSource::File(arg) => match input::load(arg, options.max_input_size) {
             Ok(loaded) => (
                 read::read(&loaded.name, &loaded.bytes, options.input_format),
-                loaded.path,
+                Some(loaded.path.unwrap_or_else(|| PathBuf::from("-"))),
             ),
             Err(error) => {
                 writeln!(streams.err, "error: {error}")?;
                 return Ok(Status::Failure);
             }
         },
-        SiteSource::Flags(site) => (flags_document(site), None),
+        SiteSource::Flags(site) => (flags_document(site), None::<PathBuf>),
     };
 
     let mut findings = check::check(&doc);
@@ -106,14 +106,14 @@ pub fn run(options: &GenerateOptions, streams: &mut Streams) -> anyhow::Result<S
             return Ok(Status::Failure);
         }
     };
-    if let Some(status) = self_check(&bytes, &config, streams)? {
+    if let Some(status) = self_check(&bytes, &config, options.strict, streams)? {
         return Ok(status);
     }
 
     match &options.output {
         Some(path) => {
             let inputs: Vec<&Path> = input_path.iter().map(PathBuf::as_path).collect();
-            if let Err(error) = output::write_atomic(path, &bytes, &inputs) {
+            if let Err(error) = output::write_output(path, &bytes, &inputs) {
                 writeln!(streams.err, "error: {error:#}")?;
                 return Ok(Status::Failure);
             }
@@ -133,12 +133,13 @@ pub fn run(options: &GenerateOptions, streams: &mut Streams) -> anyhow::Result<S
 fn self_check(
     bytes: &[u8],
     config: &Config,
+    strict: bool,
     streams: &mut Streams,
 ) -> anyhow::Result<Option<Status>> {
     let doc = read::read("<generated>", bytes, InputFormat::Auto);
     let errors: Vec<_> = check::check(&doc)
         .into_iter()
-        .filter(|f| f.severity == Severity::Error)
+        .filter(|f| fails(f, strict))
         .collect();
     let read_back = doc.sites.as_ref().and_then(SiteList::from_node);
     if errors.is_empty() && read_back.as_ref() == Some(&config.sites) {

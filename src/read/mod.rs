@@ -4,6 +4,7 @@
 pub mod csv;
 pub mod json;
 pub mod plist;
+pub mod plist_binary;
 pub mod plist_xml;
 
 use crate::check::rules;
@@ -177,22 +178,10 @@ fn read_xml(name: &str, text: String) -> Document {
 }
 
 fn read_binary_plist(name: &str, bytes: &[u8]) -> Document {
-    match ::plist::Value::from_reader(std::io::Cursor::new(bytes)) {
-        Ok(value) => plist::document(
-            name,
-            InputKind::PlistBinary,
-            plist::from_plist_value(&value),
-            None,
-        ),
-        Err(error) => {
-            let mut doc = not_a_config(
-                name,
-                Finding::new(
-                    &rules::PLIST_SYNTAX,
-                    format!("the binary plist is damaged: {error}"),
-                )
-                .help("export the plist again from the tool that made it"),
-            );
+    match plist_binary::parse(bytes) {
+        Ok(root) => plist::document(name, InputKind::PlistBinary, root, None),
+        Err(finding) => {
+            let mut doc = not_a_config(name, finding);
             doc.kind = InputKind::PlistBinary;
             doc
         }

@@ -356,30 +356,3 @@ fn to_plist_value(node: &PNode) -> Result<plist::Value, Finding> {
         }
     })
 }
-
-/// Converts a value read by the `plist` crate (a binary plist) into our tree.
-pub fn from_plist_value(value: &plist::Value) -> PNode {
-    let pvalue = match value {
-        plist::Value::Dictionary(dict) => PValue::Dict(
-            dict.iter()
-                .map(|(key, value)| Entry {
-                    key: key.clone(),
-                    key_span: Span::default(),
-                    value: from_plist_value(value),
-                })
-                .collect(),
-        ),
-        plist::Value::Array(items) => PValue::Array(items.iter().map(from_plist_value).collect()),
-        plist::Value::String(s) => PValue::String(DecodedText::plain(s.clone())),
-        plist::Value::Integer(i) => PValue::Integer(i.to_string()),
-        plist::Value::Real(r) => PValue::Real(r.to_string()),
-        plist::Value::Boolean(b) => PValue::Bool(*b),
-        plist::Value::Date(d) => PValue::Date(d.to_xml_format()),
-        plist::Value::Data(bytes) => {
-            PValue::Data(base64::engine::general_purpose::STANDARD.encode(bytes))
-        }
-        // UIDs occur only in keyed archives, never in app config.
-        _ => PValue::String(DecodedText::plain(String::new())),
-    };
-    PNode::new(pvalue, Span::default())
-}

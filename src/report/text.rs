@@ -22,13 +22,12 @@ fn severity_label(severity: Severity) -> ColoredString {
 /// Pointer or plist key instead.
 fn write_head(out: &mut dyn Write, report: &FileReport, finding: &Finding) -> io::Result<()> {
     let doc = report.doc;
-    let file = match doc.positions.as_ref().and_then(|p| p.embedded_in.as_ref()) {
-        Some(key) => format!("{}[{key}]", doc.name),
-        None => doc.name.clone(),
-    };
-    let place = match locate(doc, finding) {
-        Some(at) => format!("{file}:{}:{}", at.start.line, at.start.column),
-        None => match (&finding.key_path, &finding.pointer) {
+    let file = doc.name.clone();
+    let embedded_in = doc.positions.as_ref().and_then(|p| p.embedded_in.as_ref());
+    let place = match (locate(doc, finding), embedded_in) {
+        (Some(at), Some(key)) => format!("{file}[{key}]:{}:{}", at.start.line, at.start.column),
+        (Some(at), None) => format!("{file}:{}:{}", at.start.line, at.start.column),
+        (None, _) => match (&finding.key_path, &finding.pointer) {
             (Some(key), Some(pointer)) if !pointer.is_empty() => format!("{file}: {key}{pointer}"),
             (_, Some(pointer)) if !pointer.is_empty() => format!("{file}: {pointer}"),
             (Some(key), _) => format!("{file}: {key}"),
