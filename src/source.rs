@@ -75,7 +75,10 @@ impl LineIndex {
     fn chars_before(&self, text: &str, offset: usize) -> usize {
         let block = offset / BLOCK;
         let from = block * BLOCK;
-        let tail = text.as_bytes()[from..offset].iter().filter(|&&b| starts_char(b)).count();
+        let tail = text.as_bytes()[from..offset]
+            .iter()
+            .filter(|&&b| starts_char(b))
+            .count();
         self.chars_before_block[block] + tail
     }
 

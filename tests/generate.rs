@@ -4,6 +4,7 @@
 mod common;
 
 use std::io::Read;
+use std::path::Path;
 use std::process::Stdio;
 
 use common::{cmd, fixtures, generate};
@@ -317,4 +318,119 @@ fn closed_pipe_is_not_an_error() {
     let output = child.wait_with_output().unwrap();
     assert!(output.status.success(), "exit {:?}", output.status);
     assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+}
+
+#[test]
+fn output_to_device_written_in_place() {
+    cmd()
+        .args(["generate", "--format", "json", "--sites"])
+        .arg(fixtures().join("sites.json"))
+        .args(["-o", "/dev/null"])
+        .assert()
+        .success();
+    let metadata = std::fs::metadata("/dev/null").unwrap();
+    assert!(
+        !metadata.is_file(),
+        "/dev/null was replaced by a regular file"
+    );
+}
+
+#[test]
+fn output_to_full_device_fails() {
+    if !Path::new("/dev/full").exists() {
+        return;
+    }
+    cmd()
+        .args(["generate", "--format", "json", "--sites"])
+        .arg(fixtures().join("sites.json"))
+        .args(["-o", "/dev/full"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("No space left on device"));
+    assert!(!std::fs::metadata("/dev/full").unwrap().is_file());
+}
+
+#[cfg(unix)]
+#[test]
+fn output_through_link_keeps_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("target.json");
+    let link = dir.path().join("link.json");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    cmd()
+        .args(["generate", "--format", "json", "--sites"])
+        .arg(fixtures().join("sites.json"))
+        .arg("-o")
+        .arg(&link)
+        .assert()
+        .success();
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(std::fs::read_to_string(&target).unwrap().starts_with("[{"));
+}
+
+#[cfg(unix)]
+#[test]
+fn output_never_overwrites_stdin() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("sites.json");
+    std::fs::copy(fixtures().join("sites.json"), &input).unwrap();
+    let before = std::fs::read(&input).unwrap();
+    let status = std::process::Command::new(assert_cmd::cargo::cargo_bin("confluence-mdm"))
+        .args(["generate", "--sites", "-", "-o"])
+        .arg(&input)
+        .stdin(std::fs::File::open(&input).unwrap())
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(2));
+    assert_eq!(std::fs::read(&input).unwrap(), before);
+}
+
+#[cfg(unix)]
+#[test]
+fn output_to_fifo_does_not_hang() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        return;
+    }
+    let reader_path = fifo.clone();
+    let reader = std::thread::spawn(move || std::fs::read_to_string(reader_path).unwrap());
+    cmd()
+        .args(["generate", "--format", "json", "--sites"])
+        .arg(fixtures().join("sites.json"))
+        .arg("-o")
+        .arg(&fifo)
+        .timeout(std::time::Duration::from_secs(20))
+        .assert()
+        .success();
+    assert!(reader.join().unwrap().starts_with("[{"));
+}
+
+#[test]
+fn strict_generate_agrees_with_validate() {
+    let list = r#"[{"title":"R&amp;D","baseURL":"https://w.example.com"}]"#;
+    cmd()
+        .args(["generate", "--strict", "--sites", "-"])
+        .write_stdin(list)
+        .assert()
+        .code(1)
+        .stdout("");
+    let output = cmd()
+        .args(["generate", "--format", "dict", "--sites", "-"])
+        .write_stdin(list)
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    cmd()
+        .args(["validate", "--strict", "-"])
+        .write_stdin(output.stdout)
+        .assert()
+        .code(1);
 }

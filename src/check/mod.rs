@@ -7,12 +7,13 @@ pub mod rules;
 pub mod schema;
 pub mod site;
 pub mod suggest;
+pub mod tokens;
 pub mod url;
 
 use std::collections::HashSet;
 
 use crate::document::{Document, InputKind, Node, Value};
-use crate::finding::{Finding, Severity};
+use crate::finding::{Finding, Severity, Tally};
 
 /// What the rules need to know about the input besides the tree.
 #[derive(Debug, Clone, Copy)]
@@ -20,14 +21,29 @@ pub struct Context {
     pub kind: InputKind,
 }
 
-/// Collects findings with their JSON Pointer.
+/// Most findings reported for one file. Past it, checking stops, so that a
+/// list with one mistake repeated on every site stays fast and small.
+pub const MAX_FINDINGS: usize = 10_000;
+
+/// Collects findings, up to `MAX_FINDINGS`, and counts the ones past it so
+/// that a dropped error still fails the run.
+#[derive(Default)]
 pub struct Sink {
     pub findings: Vec<Finding>,
+    pub dropped: Tally,
 }
 
 impl Sink {
     pub fn push(&mut self, finding: Finding) {
-        self.findings.push(finding);
+        if self.is_full() {
+            self.dropped.add(finding.severity);
+        } else {
+            self.findings.push(finding);
+        }
+    }
+
+    pub fn is_full(&self) -> bool {
+        self.findings.len() >= MAX_FINDINGS
     }
 }
 
@@ -36,18 +52,36 @@ pub fn check(doc: &Document) -> Vec<Finding> {
     let mut findings = doc.findings.clone();
     let ctx = Context { kind: doc.kind };
 
-    let mut sink = Sink {
-        findings: Vec::new(),
-    };
+    let mut sink = Sink::default();
     keys::check_other_keys(&doc.other_keys, &mut sink);
     if let Some(sites) = &doc.sites {
         check_sites(sites, ctx, &mut sink);
         let covered = Covered::new(&sink.findings);
-        let kept = schema::check(sites)
-            .into_iter()
-            .filter(|s| !covered.covers(s))
-            .collect::<Vec<_>>();
-        sink.findings.extend(kept);
+        for finding in schema::check(sites) {
+            if !covered.covers(&finding) {
+                sink.push(finding);
+            }
+        }
+    }
+    let dropped = sink.dropped;
+    if dropped.errors + dropped.warnings + dropped.infos > 0 {
+        // The notice is an error when an error was dropped, so that the
+        // exit status stays true.
+        let severity = if dropped.errors > 0 {
+            Severity::Error
+        } else {
+            Severity::Info
+        };
+        let finding = Finding::new(
+            &rules::FINDING_LIMIT,
+            format!(
+                "{} more errors, {} more warnings and {} more info findings are not shown; only the first {MAX_FINDINGS} are",
+                dropped.errors, dropped.warnings, dropped.infos
+            ),
+        )
+        .help("fix the mistake that repeats, then run again")
+        .severity(severity);
+        sink.findings.push(finding);
     }
 
     if doc.kind.is_plist() {
@@ -67,6 +101,17 @@ pub fn check_sites(sites: &Node, ctx: Context, sink: &mut Sink) {
     site::check_duplicate_members(sites, "", sink);
     let items = match &sites.value {
         Value::Array(items) => items,
+        Value::Object(_) if sites.get("sites").is_some() => {
+            let finding = Finding::new(
+                &rules::SITES_NOT_ARRAY,
+                "this is an object with a `sites` member, not the site list itself",
+            )
+            .help("give the value of `sites`: the array of sites, starting with `[`")
+            .span(sites.span)
+            .pointer("");
+            sink.push(finding);
+            return;
+        }
         Value::Object(_) => {
             let finding = Finding::new(
                 &rules::SITES_NOT_ARRAY,
@@ -120,8 +165,13 @@ impl Covered {
     fn new(rule_findings: &[Finding]) -> Self {
         let mut exact = HashSet::new();
         let mut ancestors = HashSet::new();
-        for finding in rule_findings.iter().filter(|f| f.severity == Severity::Error) {
-            let Some(pointer) = &finding.pointer else { continue };
+        for finding in rule_findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+        {
+            let Some(pointer) = &finding.pointer else {
+                continue;
+            };
             exact.insert(pointer.clone());
             let mut prefix = pointer.as_str();
             while let Some(cut) = prefix.rfind('/') {

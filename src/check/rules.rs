@@ -69,6 +69,16 @@ rules! {
         "A site list is three levels deep. Deeper nesting is not a config, and the tool stops there rather than exhaust its stack.",
         "[[[[[[...]]]]]]",
         "[{\"title\":\"Wiki\",\"baseURL\":\"https://confluence.example.com\"}]";
+    JSON_TOO_LARGE = "json-too-large", Error,
+        "the JSON has more than 4,000,000 values",
+        "A site list has about ten values per site, so this limit allows 400,000 sites. Larger input is not a config, and the tool stops there rather than exhaust memory.",
+        "[0,0,0,0,...]",
+        "[{\"title\":\"Wiki\",\"baseURL\":\"https://confluence.example.com\"}]";
+    FINDING_LIMIT = "finding-limit", Info,
+        "more than 10,000 findings in one file; the rest are counted, not shown",
+        "A file with this many findings is usually one mistake repeated. The notice counts the findings not shown, and is an error when one of them is, so the exit status stays right. The summary counts only the findings shown.",
+        "(a list of 100,000 sites, each with an error)",
+        "(fix the repeated mistake, then run again)";
     DUPLICATE_KEY = "duplicate-key", Error,
         "a key appears twice in one JSON object or plist dict",
         "Parsers keep one of the two values and drop the other without a word, and which one differs between parsers, so the device may not read what the file seems to say.",
@@ -90,8 +100,8 @@ rules! {
         "<?xml version=\"1.0\"?><plist version=\"1.0\"><dict>...</dict></plist>",
         "<dict>...</dict>";
     DOUBLE_ESCAPED = "double-escaped-entity", Warning,
-        "the decoded text still holds an XML entity such as `&amp;`",
-        "`&amp;amp;` in the file decodes to `&amp;`, so the app shows the entity literally. Escape `&` once.",
+        "a title holds an XML or HTML entity such as `&amp;`",
+        "`&amp;amp;` in a plist file decodes to `&amp;`, and a JSON title copied from HTML keeps its entities, so the app shows the entity literally. Write the character itself, and escape `&` once in plist XML.",
         "<string>[{\"title\":\"R&amp;amp;D\", ...}]</string>",
         "<string>[{\"title\":\"R&amp;D\", ...}]</string>";
     MISSING_SITES = "missing-sites", Error,
@@ -148,6 +158,11 @@ rules! {
         "a title starts or ends with whitespace",
         "Stray spaces show in the app's site list and make two titles look equal when they are not. The generator trims them.",
         "{\"title\":\" Wiki \", ...}",
+        "{\"title\":\"Wiki\", ...}";
+    TITLE_CONTROL = "title-control-character", Error,
+        "a title holds a control character such as U+0000",
+        "A `\\u0000` escape or a pasted line break in a title is invisible in the config but breaks or garbles the app's site list.",
+        "{\"title\":\"Wiki\\u0000\", ...}",
         "{\"title\":\"Wiki\", ...}";
     TITLE_DUPLICATE = "title-duplicate", Warning,
         "two sites have the same title",
@@ -209,6 +224,11 @@ rules! {
         "A host starting `jira.`, a `/jira` context path or a Jira page (`/browse/`, `/secure/`, `*.jspa`) belongs in the Jira app's config. The check looks at the URL, never the title.",
         "{\"title\":\"Jira\",\"baseURL\":\"https://jira.example.com/secure/Dashboard.jspa\"}",
         "(move the site to the Jira Data Center app's config)";
+    MDM_TOKEN = "mdm-token", Error,
+        "an MDM variable such as `{{username}}` in `baseURL` or `clientID`",
+        "The server address and the client ID are the same for every user, and a token there makes each device's URL or ID different, or leaves it unreplaced where the MDM does not know the token.",
+        "{\"title\":\"Wiki\",\"baseURL\":\"https://{{username}}.example.com\"}",
+        "{\"title\":\"Wiki\",\"baseURL\":\"https://confluence.example.com\"}";
     BASE_URL_DUPLICATE = "base-url-duplicate", Error,
         "two sites have the same base URL",
         "Base URLs are compared after normalising scheme and host case, default ports and trailing slashes. The app would list one server twice.",

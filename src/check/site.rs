@@ -206,6 +206,7 @@ fn check_title(members: &Members, index: usize, sink: &mut Sink) {
         sink.push(wrong_type(member, "a string", &pointer));
         return;
     };
+    check_title_characters(title, member, &pointer, sink);
     if title.trim().is_empty() {
         let finding = Finding::new(
             &rules::TITLE_REQUIRED,
@@ -224,6 +225,36 @@ fn check_title(members: &Members, index: usize, sink: &mut Sink) {
             "write \"{}\"; the generator trims it",
             title.trim()
         ))
+        .span(member.value.span)
+        .pointer(pointer);
+        sink.push(finding);
+    }
+}
+
+/// Reports control characters, and entities that the app would show as
+/// written, such as the `&amp;` that `&amp;amp;` in plist XML decodes to.
+fn check_title_characters(title: &str, member: &Member, pointer: &str, sink: &mut Sink) {
+    if let Some(c) = title.chars().find(|c| c.is_control()) {
+        let finding = Finding::new(
+            &rules::TITLE_CONTROL,
+            format!(
+                "the title `{}` holds the control character U+{:04X}",
+                title.escape_debug(),
+                c as u32
+            ),
+        )
+        .help("remove it: the app shows titles as plain text")
+        .span(member.value.span)
+        .pointer(pointer);
+        sink.push(finding);
+    }
+    let entities = ["&amp;", "&lt;", "&gt;", "&quot;", "&apos;", "&#"];
+    if let Some(entity) = entities.iter().find(|e| title.contains(*e)) {
+        let finding = Finding::new(
+            &rules::DOUBLE_ESCAPED,
+            format!("the title `{title}` holds `{entity}`, which the app shows literally"),
+        )
+        .help("write the character itself; in a plist file, escape `&` once, as `&amp;`")
         .span(member.value.span)
         .pointer(pointer);
         sink.push(finding);
@@ -310,6 +341,14 @@ fn check_client_id(id: &str, member: &Member, pointer: &str, sink: &mut Sink) {
             .help("paste the client ID of the incoming application link, or remove `oauth` for classic login")));
         return;
     }
+    if let Some(token) = super::tokens::find(id).first() {
+        sink.push(at(Finding::new(
+            &rules::MDM_TOKEN,
+            format!("`clientID` holds the {} variable `{}`, but the client ID is the same for every user", token.mdm, token.text),
+        )
+        .help("paste the client ID of the incoming application link")));
+        return;
+    }
     if is_placeholder(id) {
         sink.push(at(Finding::new(
             &rules::CLIENT_ID_PLACEHOLDER,
@@ -318,9 +357,9 @@ fn check_client_id(id: &str, member: &Member, pointer: &str, sink: &mut Sink) {
         .help("in Confluence, create an incoming application link (External application, direction Incoming, redirect URL `confluence-server://oauth-callback`, permission WRITE) and paste the client ID it shows")));
         return;
     }
-    if id.chars().any(char::is_whitespace) {
-        let trimmed = id.trim();
-        let help = if trimmed.chars().any(char::is_whitespace) {
+    if id.chars().any(super::url::is_blank) {
+        let trimmed = id.trim_matches(super::url::is_blank);
+        let help = if trimmed.chars().any(super::url::is_blank) {
             "copy the client ID again from the application link; it has no spaces".to_owned()
         } else {
             format!("write \"{trimmed}\"")

@@ -23,11 +23,19 @@ pub fn check_base_url(raw: &str, span: Span, pointer: &str, has_oauth: bool, sin
             .help("write the address users open Confluence at, such as https://confluence.example.com"));
         return;
     }
-    let trimmed = raw.trim();
-    if raw.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        let inner = trimmed.chars().any(|c| c.is_whitespace() || c.is_control());
+    if let Some(token) = super::tokens::find(raw).first() {
+        report(Finding::new(
+            &rules::MDM_TOKEN,
+            format!("`baseURL` holds the {} variable `{}`, but every user connects to the same server", token.mdm, token.text),
+        )
+        .help("write the server's base URL itself, such as https://confluence.example.com"));
+        return;
+    }
+    let trimmed = raw.trim_matches(is_blank);
+    if raw.chars().any(is_blank) {
+        let inner = trimmed.chars().any(is_blank);
         let help = if inner {
-            "remove the spaces and line breaks inside the URL".to_owned()
+            "remove the spaces, line breaks and invisible characters inside the URL".to_owned()
         } else {
             format!("write \"{trimmed}\"")
         };
@@ -128,7 +136,12 @@ pub fn check_base_url(raw: &str, span: Span, pointer: &str, has_oauth: bool, sin
             );
         }
     }
-    let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
+    // A trailing dot makes a host name fully qualified without changing it.
+    let host = url
+        .host_str()
+        .unwrap_or_default()
+        .trim_end_matches('.')
+        .to_ascii_lowercase();
     if host == "atlassian.net" || host.ends_with(".atlassian.net") {
         report(Finding::new(
             &rules::BASE_URL_CLOUD,
@@ -137,6 +150,15 @@ pub fn check_base_url(raw: &str, span: Span, pointer: &str, has_oauth: bool, sin
         .help("remove the site: Cloud users sign in with the Confluence Cloud app"));
     }
     check_path(&url, &origin, trimmed, &mut report);
+}
+
+/// Says whether a character is whitespace, a control character or an
+/// invisible format character (zero-width space, joiners, word joiner, BOM)
+/// that copying from a web page or chat can carry along.
+pub fn is_blank(c: char) -> bool {
+    c.is_whitespace()
+        || c.is_control()
+        || matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
 }
 
 fn missing_scheme(trimmed: &str) -> Finding {
@@ -219,8 +241,11 @@ fn origin_of(url: &Url) -> String {
 /// scheme and host lowercase, default port dropped, no trailing slash.
 pub fn normal_form(raw: &str) -> Option<(String, String)> {
     let url = Url::parse(raw.trim()).ok()?;
-    let host = url.host_str()?.to_ascii_lowercase();
-    let origin = origin_of(&url).to_ascii_lowercase();
+    let host = url.host_str()?.trim_end_matches('.').to_ascii_lowercase();
+    let origin = match url.port() {
+        Some(port) => format!("{}://{host}:{port}", url.scheme()),
+        None => format!("{}://{host}", url.scheme()),
+    };
     Some((format!("{origin}{}", clean_path(&url)), host))
 }
 
@@ -229,17 +254,13 @@ mod tests {
     use super::*;
 
     fn ids(raw: &str, has_oauth: bool) -> Vec<&'static str> {
-        let mut sink = Sink {
-            findings: Vec::new(),
-        };
+        let mut sink = Sink::default();
         check_base_url(raw, Span::default(), "/0/baseURL", has_oauth, &mut sink);
         sink.findings.iter().map(|f| f.rule.id).collect()
     }
 
     fn help(raw: &str) -> String {
-        let mut sink = Sink {
-            findings: Vec::new(),
-        };
+        let mut sink = Sink::default();
         check_base_url(raw, Span::default(), "/0/baseURL", false, &mut sink);
         sink.findings[0].help.clone().unwrap()
     }

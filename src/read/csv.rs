@@ -80,6 +80,10 @@ pub fn read(name: &str, text: String) -> Document {
 
 fn build(text: &str, findings: &mut Vec<Finding>) -> Option<Node> {
     let delimiter = delimiter_of(text.lines().next().unwrap_or_default());
+    if let Some(finding) = check_quotes(text, delimiter) {
+        findings.push(finding);
+        return None;
+    }
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -263,6 +267,58 @@ fn csv_error(error: &csv::Error) -> Finding {
         .span(Span::new(offset, offset + 1))
 }
 
+/// Finds the first misplaced quote. The `csv` crate reads a stray quote as
+/// the start of a quoted field that swallows the rows after it, so this scan
+/// runs first and names the quote instead.
+fn check_quotes(text: &str, delimiter: u8) -> Option<Finding> {
+    let bytes = text.as_bytes();
+    let mut field_start = true;
+    let mut quoted_from: Option<usize> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if quoted_from.is_some() {
+            if b == b'"' {
+                match bytes.get(i + 1) {
+                    Some(b'"') => i += 1,
+                    Some(&next) if next != delimiter && next != b'\n' && next != b'\r' => {
+                        return Some(
+                            Finding::new(
+                                &rules::CSV_SYNTAX,
+                                "text follows the closing quote of a quoted field",
+                            )
+                            .help(
+                                "inside a quoted field, write a quote as two quotes: \"Wi\"\"ki\"",
+                            )
+                            .span(Span::new(i, i + 1)),
+                        );
+                    }
+                    _ => quoted_from = None,
+                }
+            }
+        } else if b == b'"' {
+            if !field_start {
+                return Some(
+                    Finding::new(
+                        &rules::CSV_SYNTAX,
+                        "a quote inside a field that does not start with a quote",
+                    )
+                    .help("quote the whole field and write the quote as two quotes: \"Wi\"\"ki\"")
+                    .span(Span::new(i, i + 1)),
+                );
+            }
+            quoted_from = Some(i);
+        }
+        field_start = quoted_from.is_none() && (b == delimiter || b == b'\n' || b == b'\r');
+        i += 1;
+    }
+    quoted_from.map(|open| {
+        Finding::new(&rules::CSV_SYNTAX, "this quoted field is never closed")
+            .help("add the closing quote, or remove the opening one")
+            .span(Span::new(open, open + 1))
+    })
+}
+
 /// Finds the byte span of each field of the record that starts at `start`,
 /// quotes included. The `csv` crate gives the record's start only.
 fn field_spans(text: &str, start: usize, delimiter: u8) -> Vec<Span> {
@@ -335,6 +391,36 @@ mod tests {
             doc.sites.unwrap().to_json()[0]["oauth"]["cacheSessionInMobileBrowser"],
             false
         );
+    }
+
+    #[test]
+    fn stray_quote_named() {
+        let doc = read(
+            "t.csv",
+            "title,baseURL\nWi\"ki,https://w.example.com\nDocs,https://d.example.com\n".into(),
+        );
+        assert_eq!(doc.findings.len(), 1);
+        assert_eq!(doc.findings[0].rule.id, "csv-syntax");
+        assert_eq!(doc.findings[0].span, Some(Span::new(16, 17)));
+    }
+
+    #[test]
+    fn unclosed_quote_named() {
+        let doc = read(
+            "t.csv",
+            "title,baseURL\n\"Wiki,https://w.example.com\n".into(),
+        );
+        assert!(doc.findings[0].message.contains("never closed"));
+    }
+
+    #[test]
+    fn quoted_fields_pass() {
+        let doc = read(
+            "t.csv",
+            "title,baseURL\n\"A \"\"B\"\", C\",https://w.example.com\n".into(),
+        );
+        assert!(doc.findings.is_empty(), "{:?}", doc.findings);
+        assert_eq!(doc.sites.unwrap().to_json()[0]["title"], "A \"B\", C");
     }
 
     #[test]

@@ -43,17 +43,10 @@ pub fn parse(text: &str, map: &OffsetMap) -> Parsed {
         None => Cow::Borrowed(text),
     };
 
-    let mut parsed = if let Some(offset) = too_deep(&text) {
+    let mut parsed = if let Some(finding) = check_limits(&text) {
         Parsed {
             node: None,
-            findings: vec![
-                Finding::new(
-                    &rules::JSON_TOO_DEEP,
-                    format!("the JSON is nested more than {MAX_DEPTH} levels deep"),
-                )
-                .help("a site list is an array of objects, three levels deep at most")
-                .span(Span::new(offset, offset + 1)),
-            ],
+            findings: vec![finding],
         }
     } else {
         match serde_json::from_str::<serde::de::IgnoredAny>(&text) {
@@ -80,10 +73,16 @@ pub fn parse(text: &str, map: &OffsetMap) -> Parsed {
 /// bound keeps hostile input from exhausting the stack.
 pub const MAX_DEPTH: usize = 128;
 
-/// Returns the offset of the first bracket nested deeper than `MAX_DEPTH`,
-/// skipping brackets inside strings.
-fn too_deep(text: &str) -> Option<usize> {
+/// Most values accepted, about ten per site. Each value costs about a
+/// hundred bytes in the tree, so this bounds memory well below a gigabyte.
+pub const MAX_VALUES: usize = 4_000_000;
+
+/// Scans the text once, skipping strings, and reports the first place where
+/// nesting exceeds `MAX_DEPTH` or the values exceed `MAX_VALUES`.
+fn check_limits(text: &str) -> Option<Finding> {
     let mut depth = 0usize;
+    // Commas and colons each separate two values, so they count values.
+    let mut separators = 0usize;
     let mut in_string = false;
     let mut escaped = false;
     for (i, &b) in text.as_bytes().iter().enumerate() {
@@ -101,10 +100,26 @@ fn too_deep(text: &str) -> Option<usize> {
             b'[' | b'{' => {
                 depth += 1;
                 if depth > MAX_DEPTH {
-                    return Some(i);
+                    let finding = Finding::new(
+                        &rules::JSON_TOO_DEEP,
+                        format!("the JSON is nested more than {MAX_DEPTH} levels deep"),
+                    )
+                    .help("a site list is an array of objects, three levels deep at most");
+                    return Some(finding.span(Span::new(i, i + 1)));
                 }
             }
             b']' | b'}' => depth = depth.saturating_sub(1),
+            b',' | b':' => {
+                separators += 1;
+                if separators >= MAX_VALUES {
+                    let finding = Finding::new(
+                        &rules::JSON_TOO_LARGE,
+                        format!("the JSON has more than {MAX_VALUES} values"),
+                    )
+                    .help("split the list; a site list has about ten values per site");
+                    return Some(finding.span(Span::new(i, i + 1)));
+                }
+            }
             _ => {}
         }
     }
@@ -277,8 +292,10 @@ fn syntax_finding(text: &str, error: &serde_json::Error) -> Finding {
     let reason = error.to_string();
     let reason = reason.split(" at line ").next().unwrap_or(&reason);
     let (cause, help, span) = likely_cause(text, offset, reason);
+    // A named cause replaces serde_json's reason, which describes the
+    // parser's state ("key must be a string") rather than the mistake.
     let message = match cause {
-        Some(cause) => format!("invalid JSON: {reason} ({cause})"),
+        Some(cause) => format!("invalid JSON: {cause}"),
         None => format!("invalid JSON: {reason}"),
     };
     Finding::new(&rules::JSON_SYNTAX, message)
@@ -331,11 +348,33 @@ fn likely_cause(text: &str, offset: usize, reason: &str) -> (Option<&'static str
             char_span(offset),
         );
     }
-    if rest.starts_with("{{") || rest.starts_with('$') || rest.starts_with('%') {
+    // serde_json stops at the second `{` of `{{mail}}`, so look one back.
+    let token_at = if text[..offset].ends_with('{') && rest.starts_with('{') {
+        Some(offset - 1)
+    } else if rest.starts_with("{{") || rest.starts_with('$') || rest.starts_with('%') {
+        Some(offset)
+    } else {
+        None
+    };
+    if let Some(at) = token_at {
+        let end = text[at..]
+            .find(['}', ',', ']', '\n'])
+            .map_or(text.len(), |i| {
+                let close = at + i;
+                close
+                    + text[close..]
+                        .bytes()
+                        .take_while(|b| *b == b'}')
+                        .count()
+                        .min(2)
+            });
         return (
             Some("an unquoted MDM token"),
-            "put the token inside a JSON string, for example `\"{{mail}}\"`".into(),
-            char_span(offset),
+            format!(
+                "put the token inside a JSON string: `\"{}\"`",
+                &text[at..end]
+            ),
+            Span::new(at, end),
         );
     }
     for (word, literal) in [
@@ -358,6 +397,13 @@ fn likely_cause(text: &str, offset: usize, reason: &str) -> (Option<&'static str
         return (
             Some("a line break or tab inside a string"),
             "keep each string on one line, or write the character as `\\n` or `\\t`".into(),
+            char_span(offset.saturating_sub(1)),
+        );
+    }
+    if reason.contains("surrogate") || reason.contains("unicode code point") {
+        return (
+            Some("a broken `\\u` escape"),
+            "a `\\uD800`-`\\uDFFF` escape must be half of a surrogate pair; write the character itself".into(),
             char_span(offset.saturating_sub(1)),
         );
     }
@@ -386,7 +432,7 @@ fn range_span(range: jsonc_parser::common::Range) -> Span {
     Span::new(range.start, range.end)
 }
 
-/// Converts the parser's tree into ours. Depth is bounded by `too_deep`.
+/// Converts the parser's tree into ours. Depth is bounded by `check_limits`.
 fn convert(value: ast::Value) -> Node {
     match value {
         ast::Value::StringLit(s) => {
@@ -487,6 +533,17 @@ mod tests {
         assert_eq!(ids(&parsed), ["json-syntax"]);
         assert!(parsed.findings[0].message.contains("curly quotes"));
         assert_eq!(parsed.findings[0].span, Some(Span::new(2, 5)));
+    }
+
+    #[test]
+    fn unquoted_token_named() {
+        let parsed = parse_plain(r#"[{"clientID":{{mail}}}]"#);
+        assert!(parsed.findings[0].message.contains("unquoted MDM token"));
+        assert_eq!(parsed.findings[0].span, Some(Span::new(13, 21)));
+        assert_eq!(
+            parsed.findings[0].help.as_deref(),
+            Some("put the token inside a JSON string: `\"{{mail}}\"`")
+        );
     }
 
     #[test]

@@ -216,6 +216,24 @@ fn decode(bytes: &[u8]) -> Result<(String, Vec<Finding>), (Finding, String)> {
             )),
         };
     }
+    if let Some(label) = utf16_without_bom(bytes) {
+        let convert = if label.ends_with("LE") {
+            u16::from_le_bytes
+        } else {
+            u16::from_be_bytes
+        };
+        let units = bytes
+            .chunks(2)
+            .map(|pair| convert([pair[0], *pair.get(1).unwrap_or(&0)]));
+        if let Ok(text) = char::decode_utf16(units).collect::<Result<String, _>>() {
+            let finding = Finding::new(
+                &rules::TEXT_ENCODING,
+                format!("the file is {label} text without a byte order mark; MDM value fields take UTF-8"),
+            )
+            .help("save the file as UTF-8 without a byte order mark (PowerShell: `Out-File -Encoding utf8NoBOM`)");
+            return Ok((text, vec![finding]));
+        }
+    }
     let (body, bom) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
         Some(rest) => (rest, true),
         None => (bytes, false),
@@ -246,6 +264,26 @@ fn decode(bytes: &[u8]) -> Result<(String, Vec<Finding>), (Finding, String)> {
             .span(Span::new(at, at + 1));
             Err((finding, lossy))
         }
+    }
+}
+
+/// Recognises UTF-16 without a byte order mark by its pattern of NUL bytes:
+/// text that starts with ASCII has a NUL in every second byte.
+fn utf16_without_bom(bytes: &[u8]) -> Option<&'static str> {
+    let head = &bytes[..bytes.len().min(64) & !1];
+    if head.len() < 4 || bytes.len() % 2 != 0 {
+        return None;
+    }
+    let (even_nul, odd_nul) = head.chunks(2).fold((true, true), |(even, odd), pair| {
+        (even && pair[0] == 0, odd && pair[1] == 0)
+    });
+    let ascii = |b: &u8| *b != 0 && b.is_ascii();
+    if odd_nul && head.iter().step_by(2).all(ascii) {
+        Some("UTF-16 LE")
+    } else if even_nul && head.iter().skip(1).step_by(2).all(ascii) {
+        Some("UTF-16 BE")
+    } else {
+        None
     }
 }
 

@@ -222,7 +222,15 @@ fn read_sites(doc: &mut Document, sites: &Entry, has_spans: bool) {
             if !has_spans {
                 doc.positions = Some(PositionText::new(decoded.text.clone(), Some(key.clone())));
             }
-            report_double_escapes(doc, decoded, &key);
+            if decoded.text.trim().is_empty() {
+                let finding =
+                    Finding::new(&rules::SITES_EMPTY, format!("`{key}` is an empty string"))
+                        .help("put the JSON site list inside <string>...</string>")
+                        .key_path(key);
+                doc.findings
+                    .push(with_span(finding, has_spans.then_some(sites.value.span)));
+                return;
+            }
             let parsed = json::parse(&decoded.text, &decoded.map);
             doc.findings
                 .extend(parsed.findings.into_iter().map(|f| f.key_path(key.clone())));
@@ -262,24 +270,6 @@ fn read_sites(doc: &mut Document, sites: &Entry, has_spans: bool) {
             .key_path(key);
             doc.findings
                 .push(with_span(finding, has_spans.then_some(sites.value.span)));
-        }
-    }
-}
-
-/// Reports entities left in the decoded text, the mark of `&amp;amp;`.
-fn report_double_escapes(doc: &mut Document, decoded: &DecodedText, key: &str) {
-    for entity in ["&amp;", "&lt;", "&gt;", "&quot;", "&apos;", "&#"] {
-        for (offset, _) in decoded.text.match_indices(entity) {
-            let span = decoded
-                .map
-                .raw_span(Span::new(offset, offset + entity.len()));
-            let finding = Finding::new(
-                &rules::DOUBLE_ESCAPED,
-                format!("the decoded text holds `{entity}`, so the app shows it literally"),
-            )
-            .help("the file escapes this character twice; write `&` once as `&amp;`")
-            .key_path(key.to_owned());
-            doc.findings.push(finding.span(span));
         }
     }
 }

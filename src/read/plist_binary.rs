@@ -62,7 +62,9 @@ pub fn parse(bytes: &[u8]) -> Result<PNode, Finding> {
             Event::Integer(i) => PValue::Integer(i.to_string()),
             Event::Real(r) => PValue::Real(r.to_string()),
             Event::Date(d) => PValue::Date(d.to_xml_format()),
-            Event::Data(data) => PValue::Data(base64::engine::general_purpose::STANDARD.encode(data)),
+            Event::Data(data) => {
+                PValue::Data(base64::engine::general_purpose::STANDARD.encode(data))
+            }
             // UIDs occur only in keyed archives, never in app config.
             _ => return Err(damaged()),
         };

@@ -282,6 +282,13 @@ impl<'t> Parser<'t> {
                 Event::End(e) if e.name().as_ref() == name => {
                     return Ok((decoded, item.span.end));
                 }
+                Event::Eof => {
+                    return Err(structure(
+                        &format!("the file ends before `</{name}>`"),
+                        Span::new(content_start, content_start),
+                    )
+                    .help(format!("close the element with `</{name}>`")));
+                }
                 _ => {
                     return Err(structure(
                         &format!("`<{name}>` holds markup; only text is allowed there"),

@@ -58,12 +58,19 @@ fn reject_inputs(path: &Path, inputs: &[&Path]) -> anyhow::Result<()> {
         return Ok(());
     };
     for input in inputs {
-        let input_path = if input.as_os_str() == "-" { Path::new("/dev/stdin") } else { input };
+        let input_path = if input.as_os_str() == "-" {
+            Path::new("/dev/stdin")
+        } else {
+            input
+        };
         if let Ok(metadata) = fs::metadata(input_path)
             && metadata.is_file()
             && same_inode(&metadata, &output)
         {
-            bail!("`{}` is also an input; write the output to another file", path.display());
+            bail!(
+                "`{}` is also an input; write the output to another file",
+                path.display()
+            );
         }
     }
     Ok(())
