@@ -271,7 +271,7 @@ fn decode(bytes: &[u8]) -> Result<(String, Vec<Finding>), (Finding, String)> {
 /// text that starts with ASCII has a NUL in every second byte.
 fn utf16_without_bom(bytes: &[u8]) -> Option<&'static str> {
     let head = &bytes[..bytes.len().min(64) & !1];
-    if head.len() < 4 || bytes.len() % 2 != 0 {
+    if head.len() < 4 || !bytes.len().is_multiple_of(2) {
         return None;
     }
     let (even_nul, odd_nul) = head.chunks(2).fold((true, true), |(even, odd), pair| {
