@@ -1,6 +1,6 @@
 //! Loading input bytes from a file or stdin, with a size limit. Failures
 //! here mean the input could not be read at all (exit status 2), unlike a
-//! file that was read but holds no valid config.
+//! file that was read but contains no valid config.
 
 use std::fmt;
 use std::fs::File;
@@ -19,7 +19,7 @@ pub struct Input {
     pub bytes: Vec<u8>,
 }
 
-/// Why an input could not be read.
+/// The reason an input could not be read.
 #[derive(Debug)]
 pub struct ReadError {
     pub name: String,

@@ -109,7 +109,7 @@ impl LineIndex {
 /// Maps offsets in a decoded string back to offsets in the raw text it was
 /// decoded from.
 ///
-/// Each anchor says that decoded offset `.0` came from raw offset `.1`, and
+/// Each anchor records that decoded offset `.0` came from raw offset `.1`, and
 /// the bytes after it up to the next anchor were copied one to one. An offset
 /// inside an expanded entity maps to the start of the entity as written.
 #[derive(Debug, Clone, Default)]

@@ -1,6 +1,6 @@
-//! The second suite: checks against independent tools. Every test here is
-//! ignored by plain `cargo test`; `scripts/interop-tests` runs them with the
-//! tools installed, and a missing tool fails with the command that installs it.
+//! The second suite: checks against independent tools. Plain `cargo test`
+//! ignores every test here, and `scripts/interop-tests` runs them with the
+//! tools installed. A missing tool fails with the command that installs it.
 
 mod common;
 
@@ -103,7 +103,7 @@ fn schema_passes_metaschema() {
     );
 }
 
-/// Extracts the site list of a fixture as JSON, when it holds one that
+/// Extracts the site list of a fixture as JSON, when it contains one that
 /// parses as JSON.
 fn site_list_of(path: &Path) -> Option<serde_json::Value> {
     let bytes = std::fs::read(path).ok()?;

@@ -9,13 +9,13 @@ fn schema() -> Value {
     serde_json::from_str(SCHEMA).unwrap()
 }
 
-fn assert_matches(definition: &Value, members: &[MemberSpec], what: &str) {
+fn assert_matches(definition: &Value, members: &[MemberSpec], object_name: &str) {
     let properties = definition["properties"].as_object().unwrap();
     let mut schema_names: Vec<&str> = properties.keys().map(String::as_str).collect();
     let mut model_names: Vec<&str> = members.iter().map(|m| m.name).collect();
     schema_names.sort();
     model_names.sort();
-    assert_eq!(schema_names, model_names, "members of {what}");
+    assert_eq!(schema_names, model_names, "members of {object_name}");
 
     let mut required: Vec<&str> = definition["required"]
         .as_array()
@@ -30,7 +30,10 @@ fn assert_matches(definition: &Value, members: &[MemberSpec], what: &str) {
         .collect();
     required.sort();
     model_required.sort();
-    assert_eq!(required, model_required, "required members of {what}");
+    assert_eq!(
+        required, model_required,
+        "required members of {object_name}"
+    );
 
     for member in members {
         let property = &properties[member.name];
@@ -42,13 +45,13 @@ fn assert_matches(definition: &Value, members: &[MemberSpec], what: &str) {
         let types: Vec<&str> = match &property["type"] {
             Value::String(t) => vec![t.as_str()],
             Value::Array(ts) => ts.iter().map(|t| t.as_str().unwrap()).collect(),
-            other => panic!("{what}.{} has type {other}", member.name),
+            other => panic!("{object_name}.{} has type {other}", member.name),
         };
-        assert_eq!(types, member.types, "type of {what}.{}", member.name);
+        assert_eq!(types, member.types, "type of {object_name}.{}", member.name);
     }
     assert_eq!(
         definition["additionalProperties"], false,
-        "{what} allows unknown members"
+        "{object_name} allows unknown members"
     );
 }
 

@@ -15,7 +15,7 @@ use std::collections::HashSet;
 use crate::document::{Document, InputKind, Node, Value};
 use crate::finding::{Finding, Severity, Tally};
 
-/// What the rules need to know about the input besides the tree.
+/// Facts about the input that the rules need besides the tree.
 #[derive(Debug, Clone, Copy)]
 pub struct Context {
     pub kind: InputKind,

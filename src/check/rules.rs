@@ -100,7 +100,7 @@ rules! {
         "<?xml version=\"1.0\"?><plist version=\"1.0\"><dict>...</dict></plist>",
         "<dict>...</dict>";
     DOUBLE_ESCAPED = "double-escaped-entity", Warning,
-        "a title holds an XML or HTML entity such as `&amp;`",
+        "a title contains an XML or HTML entity such as `&amp;`",
         "`&amp;amp;` in a plist file decodes to `&amp;`, and a JSON title copied from HTML keeps its entities, so the app shows the entity literally. Write the character itself, and escape `&` once in plist XML.",
         "<string>[{\"title\":\"R&amp;amp;D\", ...}]</string>",
         "<string>[{\"title\":\"R&amp;D\", ...}]</string>";
@@ -116,7 +116,7 @@ rules! {
         "<key>sites</key><string>[{\"title\":\"Wiki\",\"baseURL\":\"https://confluence.example.com\"}]</string>";
     SITES_NOT_ARRAY = "sites-not-array", Error,
         "the site list is not a JSON array",
-        "`sites` holds an array of site objects, even for one site.",
+        "`sites` contains an array of site objects, even for one site.",
         "{\"title\":\"Wiki\",\"baseURL\":\"https://confluence.example.com\"}",
         "[{\"title\":\"Wiki\",\"baseURL\":\"https://confluence.example.com\"}]";
     SITES_EMPTY = "sites-empty", Error,
@@ -160,7 +160,7 @@ rules! {
         "{\"title\":\" Wiki \", ...}",
         "{\"title\":\"Wiki\", ...}";
     TITLE_CONTROL = "title-control-character", Error,
-        "a title holds a control character such as U+0000",
+        "a title contains a control character such as U+0000",
         "A `\\u0000` escape or a pasted line break in a title is invisible in the config but breaks or garbles the app's site list.",
         "{\"title\":\"Wiki\\u0000\", ...}",
         "{\"title\":\"Wiki\", ...}";
@@ -180,12 +180,12 @@ rules! {
         "{\"title\":\"Wiki\",\"baseURL\":\"confluence.example.com\"}",
         "{\"title\":\"Wiki\",\"baseURL\":\"https://confluence.example.com\"}";
     BASE_URL_WHITESPACE = "base-url-whitespace", Error,
-        "`baseURL` holds whitespace or a control character",
+        "`baseURL` contains whitespace or a control character",
         "A space or line break copied along with the URL makes every request fail.",
         "{\"title\":\"Wiki\",\"baseURL\":\" https://confluence.example.com\\n\"}",
         "{\"title\":\"Wiki\",\"baseURL\":\"https://confluence.example.com\"}";
     BASE_URL_USER_INFO = "base-url-user-info", Error,
-        "`baseURL` holds a user name or password",
+        "`baseURL` contains a user name or password",
         "Credentials in the URL are stored unencrypted on every device and are not how the app signs in.",
         "{\"title\":\"Wiki\",\"baseURL\":\"https://admin:secret@confluence.example.com\"}",
         "{\"title\":\"Wiki\",\"baseURL\":\"https://confluence.example.com\"}";
@@ -236,7 +236,7 @@ rules! {
         "[{\"title\":\"A\",\"baseURL\":\"https://wiki.example.com\"}]";
     OAUTH_NOT_OBJECT = "oauth-not-object", Error,
         "`oauth` is not an object",
-        "`oauth` holds an object with `clientID` and `cacheSessionInMobileBrowser`.",
+        "`oauth` contains an object with `clientID` and `cacheSessionInMobileBrowser`.",
         "{\"title\":\"Wiki\",\"baseURL\":\"https://confluence.example.com\",\"oauth\":\"5d0c...\"}",
         "{\"title\":\"Wiki\",\"baseURL\":\"https://confluence.example.com\",\"oauth\":{\"clientID\":\"5d0c...\",\"cacheSessionInMobileBrowser\":false}}";
     CLIENT_ID_REQUIRED = "client-id-required", Error,
@@ -245,7 +245,7 @@ rules! {
         "{\"oauth\":{\"cacheSessionInMobileBrowser\":false}}",
         "{\"oauth\":{\"clientID\":\"5d0c7e9a1b2f4c3d8e6a0b1c2d3e4f50\",\"cacheSessionInMobileBrowser\":false}}";
     CLIENT_ID_WHITESPACE = "client-id-whitespace", Error,
-        "`clientID` holds whitespace",
+        "`clientID` contains whitespace",
         "A client ID has no spaces or line breaks; these were copied along with it, and the server will not recognise it.",
         "{\"clientID\":\" 5d0c7e9a1b2f4c3d8e6a0b1c2d3e4f50\"}",
         "{\"clientID\":\"5d0c7e9a1b2f4c3d8e6a0b1c2d3e4f50\"}";

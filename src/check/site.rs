@@ -238,7 +238,7 @@ fn check_title_characters(title: &str, member: &Member, pointer: &str, sink: &mu
         let finding = Finding::new(
             &rules::TITLE_CONTROL,
             format!(
-                "the title `{}` holds the control character U+{:04X}",
+                "the title `{}` contains the control character U+{:04X}",
                 title.escape_debug(),
                 c as u32
             ),
@@ -252,7 +252,7 @@ fn check_title_characters(title: &str, member: &Member, pointer: &str, sink: &mu
     if let Some(entity) = entities.iter().find(|e| title.contains(*e)) {
         let finding = Finding::new(
             &rules::DOUBLE_ESCAPED,
-            format!("the title `{title}` holds `{entity}`, which the app shows literally"),
+            format!("the title `{title}` contains `{entity}`, which the app shows literally"),
         )
         .help("write the character itself; in a plist file, escape `&` once, as `&amp;`")
         .span(member.value.span)
@@ -344,7 +344,7 @@ fn check_client_id(id: &str, member: &Member, pointer: &str, sink: &mut Sink) {
     if let Some(token) = super::tokens::find(id).first() {
         sink.push(at(Finding::new(
             &rules::MDM_TOKEN,
-            format!("`clientID` holds the {} variable `{}`, but the client ID is the same for every user", token.mdm, token.text),
+            format!("`clientID` contains the {} variable `{}`, but the client ID is the same for every user", token.mdm, token.text),
         )
         .help("paste the client ID of the incoming application link")));
         return;
@@ -366,7 +366,7 @@ fn check_client_id(id: &str, member: &Member, pointer: &str, sink: &mut Sink) {
         };
         sink.push(at(Finding::new(
             &rules::CLIENT_ID_WHITESPACE,
-            format!("`clientID` `{}` holds whitespace", id.escape_debug()),
+            format!("`clientID` `{}` contains whitespace", id.escape_debug()),
         )
         .help(help)));
         return;

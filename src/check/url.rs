@@ -26,7 +26,7 @@ pub fn check_base_url(raw: &str, span: Span, pointer: &str, has_oauth: bool, sin
     if let Some(token) = super::tokens::find(raw).first() {
         report(Finding::new(
             &rules::MDM_TOKEN,
-            format!("`baseURL` holds the {} variable `{}`, but every user connects to the same server", token.mdm, token.text),
+            format!("`baseURL` contains the {} variable `{}`, but every user connects to the same server", token.mdm, token.text),
         )
         .help("write the server's base URL itself, such as https://confluence.example.com"));
         return;
@@ -43,7 +43,7 @@ pub fn check_base_url(raw: &str, span: Span, pointer: &str, has_oauth: bool, sin
             Finding::new(
                 &rules::BASE_URL_WHITESPACE,
                 format!(
-                    "`baseURL` \"{}\" holds whitespace or a control character",
+                    "`baseURL` \"{}\" contains whitespace or a control character",
                     raw.escape_debug()
                 ),
             )
@@ -95,7 +95,7 @@ pub fn check_base_url(raw: &str, span: Span, pointer: &str, has_oauth: bool, sin
     if !url.username().is_empty() || url.password().is_some() {
         report(Finding::new(
             &rules::BASE_URL_USER_INFO,
-            "`baseURL` holds a user name or password, which every device would store unencrypted",
+            "`baseURL` contains a user name or password, which every device would store unencrypted",
         )
         .help(format!("write \"{origin}{}\" and change the password if it was real", clean_path(&url))));
     }

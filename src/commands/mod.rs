@@ -14,7 +14,7 @@ use std::process::ExitCode;
 pub enum Status {
     /// No error (warnings and info findings allowed, unless `--strict`).
     Ok = 0,
-    /// An input holds an error, or a warning under `--strict`.
+    /// An input contains an error, or a warning under `--strict`.
     Findings = 1,
     /// An input could not be read, an output could not be written, or the
     /// command line was invalid.
@@ -27,7 +27,7 @@ impl From<Status> for ExitCode {
     }
 }
 
-/// Where a command writes: data to `out`, diagnostics to `err`.
+/// Output streams of a command: data goes to `out`, diagnostics to `err`.
 pub struct Streams<'a> {
     pub out: &'a mut dyn Write,
     pub err: &'a mut dyn Write,

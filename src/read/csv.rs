@@ -127,7 +127,7 @@ fn build(text: &str, findings: &mut Vec<Finding>) -> Option<Node> {
                     &rules::CSV_SYNTAX,
                     format!("this row has {} fields, but the header has {}", record.len(), columns.len()),
                 )
-                .help("quote a field that holds the delimiter, and give every row the header's columns")
+                .help("quote a field that contains the delimiter, and give every row the header's columns")
                 .span(Span::new(start, line_end)),
             );
         }

@@ -22,8 +22,8 @@ pub enum InputFormat {
     Plist,
 }
 
-/// Reads one input into a document. Never fails: what is wrong with the
-/// content becomes findings.
+/// Reads one input into a document. Whatever the bytes, the result is a
+/// document: what is wrong with the content becomes findings.
 pub fn read(name: &str, bytes: &[u8], format: InputFormat) -> Document {
     if bytes.starts_with(b"bplist") && matches!(format, InputFormat::Auto | InputFormat::Plist) {
         return read_binary_plist(name, bytes);
@@ -54,7 +54,7 @@ fn read_text(name: &str, text: String, format: InputFormat) -> Document {
     if let Some(at) = text.find('\0') {
         let finding = Finding::new(
             &rules::NOT_A_CONFIG,
-            "the file holds NUL bytes, so it is binary, not text",
+            "the file contains NUL bytes, so it is binary, not text",
         )
         .help("give the site list as JSON, a plist or a CSV inventory")
         .span(Span::new(at, at + 1));

@@ -4,7 +4,7 @@
 //! Strings are decoded here, not by `quick-xml`, so that every decoded
 //! character maps back to its offset in the file (entities, CDATA and CRLF
 //! line endings included). Only the five predefined entities and character
-//! references are expanded; a DOCTYPE's own entities never are, so entity
+//! references are expanded. A DOCTYPE's own entities never are, so entity
 //! expansion attacks and external entities have no effect.
 
 use quick_xml::Reader;
@@ -18,7 +18,7 @@ use crate::source::Span;
 /// Deepest nesting of plist containers accepted.
 const MAX_DEPTH: usize = 64;
 
-/// What the XML reader made of a file.
+/// The result of reading an XML plist.
 pub struct XmlPlist {
     pub root: PNode,
     /// Whether the file has an XML declaration, DOCTYPE or `<plist>` element
@@ -129,7 +129,10 @@ impl<'t> Parser<'t> {
         if closes_plist {
             let end = self.next_significant(&mut ignored)?;
             if !matches!(&end.event, Event::End(e) if e.name().as_ref() == "plist") {
-                return Err(structure("`<plist>` holds more than one value", end.span));
+                return Err(structure(
+                    "`<plist>` contains more than one value",
+                    end.span,
+                ));
             }
         }
         let rest = self.next_significant(&mut ignored)?;
@@ -212,7 +215,7 @@ impl<'t> Parser<'t> {
                 Event::Empty(e) if e.name().as_ref() == "key" => (String::new(), item.span),
                 _ => {
                     return Err(structure(
-                        "a `<dict>` holds a value without its `<key>`",
+                        "a `<dict>` contains a value without its `<key>`",
                         item.span,
                     ));
                 }
@@ -250,7 +253,7 @@ impl<'t> Parser<'t> {
         }
     }
 
-    /// Reads the closing tag of an element that holds nothing; returns its end.
+    /// Reads the closing tag of an element that contains nothing; returns its end.
     fn close(&mut self, name: &str) -> Result<usize, Finding> {
         let mut ignored = None;
         let item = self.next_significant(&mut ignored)?;
@@ -291,7 +294,7 @@ impl<'t> Parser<'t> {
                 }
                 _ => {
                     return Err(structure(
-                        &format!("`<{name}>` holds markup; only text is allowed there"),
+                        &format!("`<{name}>` contains markup; only text is allowed there"),
                         item.span,
                     ));
                 }

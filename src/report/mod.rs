@@ -13,7 +13,7 @@ use crate::document::Document;
 use crate::finding::{Finding, Tally};
 use crate::source::Position;
 
-/// How findings are shown.
+/// The format of a findings report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReportFormat {
     /// The one-line form, the source line with a caret, and the fix.
@@ -30,7 +30,7 @@ pub struct FileReport<'d> {
     pub findings: Vec<Finding>,
 }
 
-/// Where a finding is, in the terms of the document it belongs to.
+/// The start and end positions of a finding in its document.
 pub struct Located {
     pub start: Position,
     pub end: Position,

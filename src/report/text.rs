@@ -18,7 +18,7 @@ fn severity_label(severity: Severity) -> ColoredString {
 
 /// Writes the first line: `FILE:LINE:COLUMN: SEVERITY[RULE-ID]: MESSAGE`.
 /// A position inside the `sites` string of a binary plist is written
-/// `FILE[sites]:LINE:COLUMN`; a finding with no position names the JSON
+/// `FILE[sites]:LINE:COLUMN`. A finding with no position names the JSON
 /// Pointer or plist key instead.
 fn write_head(out: &mut dyn Write, report: &FileReport, finding: &Finding) -> io::Result<()> {
     let doc = report.doc;

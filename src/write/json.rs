@@ -18,7 +18,7 @@ impl Writer for JsonWriter {
                 .map(|(k, _)| format!("`{k}`"))
                 .collect();
             bail!(
-                "the `json` format holds only the site list, so the keys {} would be lost; choose `plist` or `dict`",
+                "the `json` format contains only the site list, so the keys {} would be lost; choose `plist` or `dict`",
                 names.join(", ")
             );
         }

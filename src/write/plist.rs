@@ -50,7 +50,7 @@ impl Writer for PlistWriter {
 /// only inside attribute values, and the only attribute written is
 /// `version="1.0"`. JSON inside `<string>` then reads as JSON, as in
 /// Atlassian's examples. A literal `&quot;` in a title is written
-/// `&amp;quot;`, which holds no `&quot;`, so it is left alone.
+/// `&amp;quot;`, which contains no `&quot;`, so it is left alone.
 fn unescape_quotes(xml: &[u8]) -> Vec<u8> {
     let text = String::from_utf8_lossy(xml);
     text.replace("&quot;", "\"")
