@@ -6,7 +6,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::check::policy::{Level, Policy};
 use crate::commands::generate::{FlagSite, GenerateOptions, SiteSource};
+use crate::config;
+use crate::finding::Severity;
 use crate::commands::validate::ValidateOptions;
 use crate::commands::{self, Status, Streams};
 use crate::input::DEFAULT_MAX_INPUT_SIZE;
@@ -51,6 +54,12 @@ pub enum Command {
     Schema,
     /// List every rule with its default severity.
     Rules,
+    /// Explain one rule: what it checks, why, and how to fix what it reports.
+    #[command(after_help = "Example:\n  confluence-mdm explain client-id-placeholder")]
+    Explain {
+        /// The rule id, as `rules` lists it.
+        rule: String,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -122,8 +131,24 @@ pub struct ValidateArgs {
 #[derive(Debug, Args)]
 pub struct CommonArgs {
     /// Fail on warnings as well as errors.
-    #[arg(long)]
+    #[arg(long, help_heading = "Policy")]
     pub strict: bool,
+
+    /// Report RULE as an error (repeatable).
+    #[arg(long, value_name = "RULE", help_heading = "Policy")]
+    pub deny: Vec<String>,
+
+    /// Report RULE as a warning (repeatable).
+    #[arg(long, value_name = "RULE", help_heading = "Policy")]
+    pub warn: Vec<String>,
+
+    /// Do not report RULE (repeatable).
+    #[arg(long, value_name = "RULE", help_heading = "Policy")]
+    pub allow: Vec<String>,
+
+    /// Policy file to read [default: ./confluence-mdm.toml when it exists].
+    #[arg(long, value_name = "FILE", help_heading = "Policy")]
+    pub config: Option<PathBuf>,
 
     /// Show errors only, and no summary.
     #[arg(short, long)]
@@ -211,14 +236,36 @@ fn use_color(choice: ColorChoice) -> bool {
 pub fn run(cli: Cli, streams: &mut Streams) -> anyhow::Result<Status> {
     colored::control::set_override(use_color(cli.color));
     match cli.command {
-        Command::Generate(args) => commands::generate::run(&generate_options(args), streams),
-        Command::Validate(args) => commands::validate::run(&validate_options(args), streams),
+        Command::Generate(args) => commands::generate::run(&generate_options(args)?, streams),
+        Command::Validate(args) => commands::validate::run(&validate_options(args)?, streams),
         Command::Schema => commands::schema::run(streams),
         Command::Rules => commands::rules::run(streams),
+        Command::Explain { rule } => commands::explain::run(&rule, streams),
     }
 }
 
-fn generate_options(args: GenerateArgs) -> GenerateOptions {
+/// Builds the policy: the project file first, then the flags, so that a
+/// flag wins over the file.
+fn policy(common: &CommonArgs) -> anyhow::Result<Policy> {
+    let mut policy = match config::locate(common.config.as_deref()) {
+        Some(path) => config::load(&path)?,
+        None => Policy::default(),
+    };
+    policy.strict |= common.strict;
+    let levels = [
+        (&common.deny, Level::Report(Severity::Error)),
+        (&common.warn, Level::Report(Severity::Warning)),
+        (&common.allow, Level::Allow),
+    ];
+    for (ids, level) in levels {
+        for id in ids {
+            policy.set(id, level)?;
+        }
+    }
+    Ok(policy)
+}
+
+fn generate_options(args: GenerateArgs) -> anyhow::Result<GenerateOptions> {
     let source = match (args.sites, args.title, args.base_url) {
         (Some(file), _, _) => SiteSource::File(file),
         (None, title, base_url) => SiteSource::Flags(FlagSite {
@@ -228,26 +275,26 @@ fn generate_options(args: GenerateArgs) -> GenerateOptions {
             cache_session: args.cache_session_in_mobile_browser,
         }),
     };
-    GenerateOptions {
+    Ok(GenerateOptions {
         source,
         input_format: args.input_format.into(),
         format: args.format.into(),
         output: args.output,
-        strict: args.common.strict,
+        policy: policy(&args.common)?,
         quiet: args.common.quiet,
         max_input_size: args.common.max_input_size,
-    }
+    })
 }
 
-fn validate_options(args: ValidateArgs) -> ValidateOptions {
-    ValidateOptions {
+fn validate_options(args: ValidateArgs) -> anyhow::Result<ValidateOptions> {
+    Ok(ValidateOptions {
         files: args.files,
         input_format: args.input_format.into(),
         report: args.format.into(),
-        strict: args.common.strict,
+        policy: policy(&args.common)?,
         quiet: args.common.quiet,
         max_input_size: args.common.max_input_size,
-    }
+    })
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 pub mod keys;
 pub mod list;
+pub mod policy;
 pub mod rules;
 pub mod schema;
 pub mod site;

@@ -3,9 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use super::validate::fails;
 use super::{Status, Streams, ignore_broken_pipe};
 use crate::check;
+use crate::check::policy::Policy;
 use crate::document::{Document, InputKind, Member, Node, Value};
 use crate::finding::Severity;
 use crate::input;
@@ -36,8 +36,8 @@ pub struct GenerateOptions {
     pub format: OutputFormat,
     /// `None` writes to stdout.
     pub output: Option<PathBuf>,
-    /// Refuse warnings as well as errors.
-    pub strict: bool,
+    /// Rule levels, and `--strict` to refuse warnings as well as errors.
+    pub policy: Policy,
     pub quiet: bool,
     pub max_input_size: u64,
 }
@@ -57,11 +57,11 @@ pub fn run(options: &GenerateOptions, streams: &mut Streams) -> anyhow::Result<S
         SiteSource::Flags(site) => (flags_document(site), None::<PathBuf>),
     };
 
-    let mut findings = check::check(&doc);
+    let mut findings = options.policy.apply(check::check(&doc));
     if options.quiet {
         findings.retain(|f| f.severity == Severity::Error);
     }
-    let rejected = findings.iter().any(|f| fails(f, options.strict));
+    let rejected = findings.iter().any(|f| options.policy.fails(f));
     let report = FileReport {
         doc: &doc,
         findings,
@@ -106,7 +106,7 @@ pub fn run(options: &GenerateOptions, streams: &mut Streams) -> anyhow::Result<S
             return Ok(Status::Failure);
         }
     };
-    if let Some(status) = self_check(&bytes, &config, options.strict, streams)? {
+    if let Some(status) = self_check(&bytes, &config, &options.policy, streams)? {
         return Ok(status);
     }
 
@@ -133,13 +133,14 @@ pub fn run(options: &GenerateOptions, streams: &mut Streams) -> anyhow::Result<S
 fn self_check(
     bytes: &[u8],
     config: &Config,
-    strict: bool,
+    policy: &Policy,
     streams: &mut Streams,
 ) -> anyhow::Result<Option<Status>> {
     let doc = read::read("<generated>", bytes, InputFormat::Auto);
-    let errors: Vec<_> = check::check(&doc)
+    let errors: Vec<_> = policy
+        .apply(check::check(&doc))
         .into_iter()
-        .filter(|f| fails(f, strict))
+        .filter(|f| policy.fails(f))
         .collect();
     let read_back = doc.sites.as_ref().and_then(SiteList::from_node);
     if errors.is_empty() && read_back.as_ref() == Some(&config.sites) {

@@ -1,6 +1,7 @@
 //! The subcommands. Each takes validated options and the output streams,
 //! and returns the exit status; none reads the process's arguments.
 
+pub mod explain;
 pub mod generate;
 pub mod rules;
 pub mod schema;

@@ -4,7 +4,8 @@
 use super::{Status, Streams, ignore_broken_pipe};
 use crate::check;
 use crate::document::Document;
-use crate::finding::{Finding, Severity, Tally};
+use crate::check::policy::Policy;
+use crate::finding::{Severity, Tally};
 use crate::input;
 use crate::read::{self, InputFormat};
 use crate::report::{self, FileReport, ReportFormat};
@@ -14,16 +15,11 @@ pub struct ValidateOptions {
     pub files: Vec<String>,
     pub input_format: InputFormat,
     pub report: ReportFormat,
-    /// Fail on warnings as well as errors.
-    pub strict: bool,
+    /// Rule levels and `--strict`.
+    pub policy: Policy,
     /// Show errors only, and no summary.
     pub quiet: bool,
     pub max_input_size: u64,
-}
-
-/// Says whether a finding fails the run.
-pub fn fails(finding: &Finding, strict: bool) -> bool {
-    finding.severity == Severity::Error || (strict && finding.severity == Severity::Warning)
 }
 
 pub fn run(options: &ValidateOptions, streams: &mut Streams) -> anyhow::Result<Status> {
@@ -46,7 +42,7 @@ pub fn run(options: &ValidateOptions, streams: &mut Streams) -> anyhow::Result<S
     let reports: Vec<FileReport> = docs
         .iter()
         .map(|doc| {
-            let mut findings = check::check(doc);
+            let mut findings = options.policy.apply(check::check(doc));
             if options.quiet {
                 findings.retain(|f| f.severity == Severity::Error);
             }
@@ -58,7 +54,7 @@ pub fn run(options: &ValidateOptions, streams: &mut Streams) -> anyhow::Result<S
     for report in &reports {
         for finding in &report.findings {
             tally.add(finding.severity);
-            if fails(finding, options.strict) {
+            if options.policy.fails(finding) {
                 status = status.max(Status::Findings);
             }
         }
