@@ -8,10 +8,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::check::policy::{Level, Policy};
 use crate::commands::generate::{FlagSite, GenerateOptions, SiteSource};
-use crate::config;
-use crate::finding::Severity;
 use crate::commands::validate::ValidateOptions;
 use crate::commands::{self, Status, Streams};
+use crate::config;
+use crate::finding::Severity;
 use crate::input::DEFAULT_MAX_INPUT_SIZE;
 use crate::read::InputFormat;
 use crate::report::ReportFormat;
@@ -112,8 +112,10 @@ pub struct GenerateArgs {
 
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
-    /// Files to check; `-` reads stdin.
-    #[arg(required = true, value_name = "FILE")]
+    /// Files or directories to check; `-` reads stdin. Inside a directory,
+    /// files ending .json, .plist, .xml, .csv, .tsv or .txt whose content
+    /// looks like a config are checked.
+    #[arg(required = true, value_name = "PATH")]
     pub files: Vec<String>,
 
     /// Input format; `auto` detects it from the content of each file.
@@ -123,6 +125,19 @@ pub struct ValidateArgs {
     /// Report format.
     #[arg(long, value_enum, default_value_t = ReportFormatArg::Human)]
     pub format: ReportFormatArg,
+
+    /// Write the json, sarif, github or junit document to FILE instead of
+    /// stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Name to give stdin (`-`) in reports.
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<String>,
+
+    /// Also list each file's detected kind and the files skipped in directories.
+    #[arg(short, long)]
+    pub verbose: bool,
 
     #[command(flatten)]
     pub common: CommonArgs,
@@ -186,6 +201,12 @@ pub enum ReportFormatArg {
     Short,
     /// One JSON document for all files.
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow commands, shown as annotations.
+    Github,
+    /// JUnit XML, for GitLab and Jenkins test reports.
+    Junit,
 }
 
 impl From<InputFormatArg> for InputFormat {
@@ -215,6 +236,9 @@ impl From<ReportFormatArg> for ReportFormat {
             ReportFormatArg::Human => ReportFormat::Human,
             ReportFormatArg::Short => ReportFormat::Short,
             ReportFormatArg::Json => ReportFormat::Json,
+            ReportFormatArg::Sarif => ReportFormat::Sarif,
+            ReportFormatArg::Github => ReportFormat::Github,
+            ReportFormatArg::Junit => ReportFormat::Junit,
         }
     }
 }
@@ -293,6 +317,9 @@ fn validate_options(args: ValidateArgs) -> anyhow::Result<ValidateOptions> {
         report: args.format.into(),
         policy: policy(&args.common)?,
         quiet: args.common.quiet,
+        output: args.output,
+        stdin_filename: args.stdin_filename,
+        verbose: args.verbose,
         max_input_size: args.common.max_input_size,
     })
 }

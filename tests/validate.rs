@@ -225,7 +225,7 @@ fn unreadable_inputs_exit_2() {
         .arg(dir.path())
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("is a directory"));
+        .stderr(predicate::str::contains("no .json, .plist"));
     let big = dir.path().join("big.json");
     std::fs::write(&big, "[".repeat(2000)).unwrap();
     cmd()
@@ -344,4 +344,81 @@ fn schema_prints_embedded_schema() {
         schema["$schema"],
         "https://json-schema.org/draft/2020-12/schema"
     );
+}
+
+#[test]
+fn directories_checked_recursively() {
+    let dir = tempfile::tempdir().unwrap();
+    let nested = dir.path().join("configs/eu");
+    std::fs::create_dir_all(&nested).unwrap();
+    std::fs::create_dir_all(dir.path().join(".git")).unwrap();
+    std::fs::write(dir.path().join(".git/bad.json"), "[{").unwrap();
+    std::fs::write(
+        nested.join("sites.json"),
+        "[{\"title\":\"Wiki\",\"baseURL\":\"https://w.example.com/\"}]",
+    )
+    .unwrap();
+    std::fs::write(nested.join("manifest.json"), "{\"files\": []}").unwrap();
+    std::fs::write(nested.join("package.json"), "{\"name\": \"x\"}").unwrap();
+    std::fs::write(nested.join("notes.md"), "# notes").unwrap();
+    let output = cmd()
+        .args(["validate", "--format", "short", "-v"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("sites.json: read as json"), "{stderr}");
+    assert!(
+        stderr.contains("manifest.json: its content is not a config"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("package.json: its content is not a config"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("notes.md: not a config file extension"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("bad.json"), "{stderr}");
+    assert!(
+        stderr.contains("1 file checked: 0 errors, 1 warning"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn named_file_always_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = dir.path().join("manifest.json");
+    std::fs::write(&manifest, "{\"files\": []}").unwrap();
+    cmd()
+        .args(["validate", "--format", "short"])
+        .arg(&manifest)
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("unknown-member")
+                .or(predicate::str::contains("sites-not-array")),
+        );
+}
+
+#[test]
+fn stdin_filename_names_reports() {
+    cmd()
+        .args([
+            "validate",
+            "--format",
+            "short",
+            "--stdin-filename",
+            "configs/sites.json",
+            "-",
+        ])
+        .write_stdin("[]")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::starts_with(
+            "configs/sites.json:1:1: error[sites-empty]",
+        ));
 }

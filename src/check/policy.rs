@@ -42,7 +42,12 @@ pub struct UnknownRule(pub String);
 impl std::fmt::Display for UnknownRule {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let ids: Vec<&str> = rules::ALL.iter().map(|r| r.id).collect();
-        write!(f, "unknown rule `{}`; the rules are: {}", self.0, ids.join(", "))
+        write!(
+            f,
+            "unknown rule `{}`; the rules are: {}",
+            self.0,
+            ids.join(", ")
+        )
     }
 }
 
@@ -82,7 +87,8 @@ impl Policy {
     /// Says whether a finding fails the run: an error, or a warning under
     /// `--strict`. Info never does.
     pub fn fails(&self, finding: &Finding) -> bool {
-        finding.severity == Severity::Error || (self.strict && finding.severity == Severity::Warning)
+        finding.severity == Severity::Error
+            || (self.strict && finding.severity == Severity::Warning)
     }
 }
 
@@ -100,7 +106,9 @@ mod tests {
     #[test]
     fn apply_changes_and_drops() {
         let mut policy = Policy::default();
-        policy.set("client-id-format", Level::Report(Severity::Error)).unwrap();
+        policy
+            .set("client-id-format", Level::Report(Severity::Error))
+            .unwrap();
         policy.set("title-duplicate", Level::Allow).unwrap();
         let findings = vec![
             Finding::new(&rules::CLIENT_ID_FORMAT, "a"),

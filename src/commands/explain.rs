@@ -21,5 +21,8 @@ pub fn run(id: &str, streams: &mut Streams) -> anyhow::Result<Status> {
 }
 
 fn indent(text: &str) -> String {
-    text.lines().map(|line| format!("    {line}")).collect::<Vec<_>>().join("\n")
+    text.lines()
+        .map(|line| format!("    {line}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }

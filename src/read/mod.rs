@@ -22,6 +22,35 @@ pub enum InputFormat {
     Plist,
 }
 
+/// Says whether a file found in a directory looks like a config worth
+/// checking: a JSON array or an object with site or `sites` members, a plist,
+/// or an inventory. A generated `manifest.json`, a SARIF report or a
+/// `package.json` is not.
+pub fn is_candidate(bytes: &[u8]) -> bool {
+    if bytes.starts_with(b"bplist") {
+        return true;
+    }
+    let text = match decode(bytes) {
+        Ok((text, _)) => text,
+        Err(_) => return false,
+    };
+    let start = text.trim_start();
+    if start.starts_with('[') {
+        return true;
+    }
+    if start.starts_with('{') {
+        let head: String = start.chars().take(4096).collect();
+        return ["\"sites\"", "\"baseURL\"", "\"title\""]
+            .iter()
+            .any(|k| head.contains(k));
+    }
+    if start.starts_with('<') {
+        let head: String = start.chars().take(512).collect();
+        return head.contains("<plist") || head.contains("<dict");
+    }
+    csv::looks_like_header(start)
+}
+
 /// Reads one input into a document. Whatever the bytes, the result is a
 /// document: what is wrong with the content becomes findings.
 pub fn read(name: &str, bytes: &[u8], format: InputFormat) -> Document {

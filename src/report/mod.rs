@@ -1,12 +1,18 @@
 //! Reports: render findings for people and machines. Reports never decide
 //! anything; they only format what the checks found.
 
+mod github;
 mod json;
+mod junit;
+pub mod sarif;
 mod text;
 
 use std::io::{self, Write};
 
+pub use github::write_github;
 pub use json::write_json;
+pub use junit::write_junit;
+pub use sarif::write_sarif;
 pub use text::{write_human, write_short};
 
 use crate::document::Document;
@@ -22,6 +28,20 @@ pub enum ReportFormat {
     Short,
     /// One JSON document for all files.
     Json,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// JUnit XML, for GitLab and Jenkins test reports.
+    Junit,
+}
+
+impl ReportFormat {
+    /// Says whether the format is a document for machines, written to stdout
+    /// or `--output` rather than to stderr.
+    pub fn is_document(self) -> bool {
+        !matches!(self, ReportFormat::Human | ReportFormat::Short)
+    }
 }
 
 /// One checked file and its findings, as the reports take it.
