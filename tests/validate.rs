@@ -8,35 +8,38 @@ use std::io::Write;
 use common::{cmd, fixtures, inputs};
 use predicates::prelude::*;
 
-/// Runs `validate --format short` in the file's folder, so that the
-/// reported name is the bare file name, and compares stderr with the
-/// `.expected` file. Set `UPDATE_EXPECTED=1` to rewrite them.
+/// Runs `validate` in the file's folder, so that the reported name is the
+/// bare file name, and compares stderr with the snapshot beside the file:
+/// `NAME.expected` for `--format short`, `NAME.human.expected` for the
+/// default format. Set `UPDATE_EXPECTED=1` to rewrite the snapshots.
 fn check_expected(folder: &str) {
     let files = inputs(folder);
     assert!(!files.is_empty());
     for file in files {
         let name = file.file_name().unwrap().to_str().unwrap();
-        let output = cmd()
-            .current_dir(file.parent().unwrap())
-            .args(["validate", "--format", "short", name])
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8(output.stderr).unwrap();
-        let expected_path = file.with_file_name(format!("{name}.expected"));
-        if std::env::var_os("UPDATE_EXPECTED").is_some() {
-            std::fs::write(&expected_path, &stderr).unwrap();
+        for (format, suffix) in [("short", "expected"), ("human", "human.expected")] {
+            let output = cmd()
+                .current_dir(file.parent().unwrap())
+                .args(["validate", "--format", format, name])
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8(output.stderr).unwrap();
+            let expected_path = file.with_file_name(format!("{name}.{suffix}"));
+            if std::env::var_os("UPDATE_EXPECTED").is_some() {
+                std::fs::write(&expected_path, &stderr).unwrap();
+            }
+            let expected = std::fs::read_to_string(&expected_path)
+                .unwrap_or_else(|_| panic!("{} is missing", expected_path.display()));
+            assert_eq!(stderr, expected, "{format} findings of {}", file.display());
+            let has_error = expected.lines().any(|l| l.contains(": error[") || l.starts_with("error["));
+            assert_eq!(
+                output.status.code(),
+                Some(if has_error { 1 } else { 0 }),
+                "exit status of {}",
+                file.display()
+            );
+            assert!(!stderr.contains("panicked"));
         }
-        let expected = std::fs::read_to_string(&expected_path)
-            .unwrap_or_else(|_| panic!("{} is missing", expected_path.display()));
-        assert_eq!(stderr, expected, "findings of {}", file.display());
-        let has_error = expected.lines().any(|l| l.contains(": error["));
-        assert_eq!(
-            output.status.code(),
-            Some(if has_error { 1 } else { 0 }),
-            "exit status of {}",
-            file.display()
-        );
-        assert!(!stderr.contains("panicked"));
     }
 }
 

@@ -1,8 +1,9 @@
-//! The text reports: `short`, one line per finding, and `human`, which adds
-//! the source line with a caret under the offending text.
+//! The text reports: `short`, one line per finding, and `human`, which shows
+//! the source lines with the offending text underlined.
 
 use std::io::{self, Write};
 
+use annotate_snippets::{AnnotationKind, Level, Origin, Renderer, Snippet};
 use colored::{ColoredString, Colorize};
 
 use super::{FileReport, locate};
@@ -59,70 +60,87 @@ pub fn write_short(out: &mut dyn Write, report: &FileReport) -> io::Result<()> {
     Ok(())
 }
 
-/// Writes each finding with the source line and a caret line under it.
+/// Lines of source shown at most for one finding.
+const MAX_SNIPPET_LINES: usize = 5;
+
+/// Writes each finding with the source lines and an underline under the
+/// offending text, rendered by `annotate-snippets`, then its fix.
 pub fn write_human(out: &mut dyn Write, report: &FileReport) -> io::Result<()> {
+    let renderer = if colored::control::SHOULD_COLORIZE.should_colorize() {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
     for finding in &report.findings {
-        write_head(out, report, finding)?;
-        if let (Some(at), Some(positions)) = (locate(report.doc, finding), &report.doc.positions) {
-            let line: Vec<char> = positions.line_text(at.start.line).chars().collect();
-            let start = at.start.column - 1;
-            let width = if at.end.line == at.start.line {
-                at.end.column.saturating_sub(at.start.column).max(1)
-            } else {
-                line.len().saturating_sub(start).max(1)
-            };
-            let excerpt = Excerpt::new(&line, start, width);
-            let gutter = at.start.line.to_string();
-            let pad = " ".repeat(gutter.len());
-            let bar = "|".blue().bold();
-            writeln!(out, "{pad} {bar}")?;
-            writeln!(out, "{} {bar} {}", gutter.blue().bold(), excerpt.text)?;
-            writeln!(
-                out,
-                "{pad} {bar} {}{}",
-                excerpt.lead,
-                "^".repeat(excerpt.width).red().bold()
-            )?;
-        }
-        write_help(out, finding)?;
+        let text = render_finding(&renderer, report, finding);
+        writeln!(out, "{text}")?;
     }
     Ok(())
 }
 
-/// Characters shown on each side of a span in a long line.
-const CONTEXT: usize = 40;
-
-/// The part of a source line shown under a finding: long lines (JSON on one
-/// line inside a plist) are cut around the span and marked with `…`.
-struct Excerpt {
-    text: String,
-    /// Blanks up to the span, with tabs kept so the caret lines up.
-    lead: String,
-    /// Width of the caret run, cut to what is shown.
-    width: usize,
+fn level(severity: Severity) -> Level<'static> {
+    match severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+        Severity::Info => Level::INFO,
+    }
 }
 
-impl Excerpt {
-    fn new(line: &[char], start: usize, width: usize) -> Self {
-        let start = start.min(line.len());
-        let from = start.saturating_sub(CONTEXT);
-        let to = (start + width + CONTEXT).min(line.len());
-        let mut text = String::new();
-        let mut lead = String::new();
-        if from > 0 {
-            text.push('…');
-            lead.push(' ');
+fn render_finding(renderer: &Renderer, report: &FileReport, finding: &Finding) -> String {
+    let doc = report.doc;
+    let title = level(finding.severity)
+        .primary_title(finding.message.as_str())
+        .id(finding.rule.id);
+    let path = match doc.positions.as_ref().and_then(|p| p.embedded_in.as_ref()) {
+        Some(key) => format!("{}[{key}]", doc.name),
+        None => doc.name.clone(),
+    };
+    let mut group = match (locate(doc, finding), &doc.positions) {
+        (Some(at), Some(positions)) => {
+            // Only the lines of the span go to the renderer, so that a large
+            // file costs no more than a small one.
+            let last = at.end.line.min(at.start.line + MAX_SNIPPET_LINES - 1);
+            let lines: Vec<&str> = (at.start.line..=last).map(|l| positions.line_text(l)).collect();
+            let source = lines.join("\n");
+            // Offsets in `source`, from the line and the column in characters,
+            // since `source` joins the lines with LF whatever the file used.
+            let offset_of = |line: usize, column: usize| {
+                let before: usize = lines[..line - at.start.line].iter().map(|l| l.len() + 1).sum();
+                let text = lines[line - at.start.line];
+                before + text.char_indices().nth(column - 1).map_or(text.len(), |(i, _)| i)
+            };
+            let start = offset_of(at.start.line, at.start.column);
+            let end = if at.end.line > last {
+                source.len()
+            } else {
+                offset_of(at.end.line, at.end.column)
+            };
+            let end = if end <= start { next_boundary(&source, start) } else { end };
+            title.element(
+                Snippet::source(source)
+                    .line_start(at.start.line)
+                    .path(path)
+                    .annotation(AnnotationKind::Primary.span(start..end)),
+            )
         }
-        text.extend(&line[from..to]);
-        lead.extend(
-            line[from..start]
-                .iter()
-                .map(|&c| if c == '\t' { '\t' } else { ' ' }),
-        );
-        if to < line.len() {
-            text.push('…');
+        _ => {
+            let place = match (&finding.key_path, &finding.pointer) {
+                (Some(key), Some(pointer)) if !pointer.is_empty() => format!("{path}: {key}{pointer}"),
+                (_, Some(pointer)) if !pointer.is_empty() => format!("{path}: {pointer}"),
+                (Some(key), _) => format!("{path}: {key}"),
+                _ => path,
+            };
+            title.element(Origin::path(place))
         }
-        let width = width.min(to.saturating_sub(start).max(1));
-        Excerpt { text, lead, width }
+    };
+    if let Some(help) = &finding.help {
+        group = group.element(Level::HELP.message(help.as_str()));
     }
+    renderer.render(&[group])
+}
+
+/// Returns the offset after the character at `at`, or `at` at the end, so
+/// that an empty span still gets a caret.
+fn next_boundary(text: &str, at: usize) -> usize {
+    text[at..].chars().next().map_or(at, |c| at + c.len_utf8())
 }
