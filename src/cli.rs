@@ -63,9 +63,11 @@ pub enum Command {
 }
 
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("source").required(true).args(["sites", "title"])))]
 pub struct GenerateArgs {
-    /// Site list (JSON) or CSV inventory to read; `-` reads stdin.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["title", "base_url", "client_id", "cache_session_in_mobile_browser"], required_unless_present = "title", help_heading = "Input")]
+    /// Site list (JSON), CSV inventory or existing plist to read; `-` reads
+    /// stdin.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["title", "base_url", "client_id", "cache_session_in_mobile_browser"], help_heading = "Input")]
     pub sites: Option<String>,
 
     /// Input format; `auto` detects it from the content.
@@ -94,8 +96,9 @@ pub struct GenerateArgs {
     )]
     pub client_id: Option<String>,
 
-    /// Whether the app keeps the browser session used for sign-in.
-    #[arg(long, value_name = "BOOL", requires = "client_id", action = clap::ArgAction::Set, help_heading = "One site from flags")]
+    /// Whether the app keeps the browser session used for sign-in: true or
+    /// false, in any letter case [default with --client-id: false].
+    #[arg(long, value_name = "BOOL", requires = "client_id", value_parser = parse_bool, help_heading = "One site from flags")]
     pub cache_session_in_mobile_browser: Option<bool>,
 
     /// Output format.
@@ -240,6 +243,15 @@ impl From<ReportFormatArg> for ReportFormat {
             ReportFormatArg::Github => ReportFormat::Github,
             ReportFormatArg::Junit => ReportFormat::Junit,
         }
+    }
+}
+
+/// Parses `true` or `false` in any letter case, as spreadsheets write them.
+fn parse_bool(text: &str) -> Result<bool, String> {
+    match text.to_ascii_lowercase().as_str() {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        _ => Err(format!("`{text}` is not true or false")),
     }
 }
 

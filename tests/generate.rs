@@ -288,7 +288,7 @@ fn output_into_missing_folder_fails() {
         .arg(dir.path().join("missing/out.plist"))
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("cannot create a temporary file"));
+        .stderr(predicate::str::contains("does not exist"));
 }
 
 #[test]
@@ -433,4 +433,68 @@ fn strict_generate_agrees_with_validate() {
         .write_stdin(output.stdout)
         .assert()
         .code(1);
+}
+
+#[test]
+fn quiet_keeps_strict_in_generate() {
+    let list = "[{\"title\":\"Wiki\",\"baseURL\":\"http://w.example.com\"}]";
+    cmd()
+        .args(["generate", "--strict", "--quiet", "--sites", "-"])
+        .write_stdin(list)
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "nothing was written because of 0 errors and 1 warnings under --strict",
+        ));
+}
+
+#[test]
+fn strict_allows_what_the_generator_fixes() {
+    let list = "[{\"title\":\" Wiki \",\"baseURL\":\"https://w.example.com/\"}]";
+    cmd()
+        .args([
+            "generate", "--strict", "--quiet", "--format", "json", "--sites", "-",
+        ])
+        .write_stdin(list)
+        .assert()
+        .success()
+        .stdout("[{\"title\":\"Wiki\",\"baseURL\":\"https://w.example.com\"}]\n")
+        .stderr("");
+}
+
+#[test]
+fn flag_value_in_any_case() {
+    let output = generate(&[
+        "--title",
+        "Wiki",
+        "--base-url",
+        "https://w.example.com",
+        "--client-id",
+        "5d0c7e9a1b2f4c3d8e6a0b1c2d3e4f50",
+        "--cache-session-in-mobile-browser",
+        "TRUE",
+        "--format",
+        "json",
+    ]);
+    assert!(
+        String::from_utf8(output)
+            .unwrap()
+            .contains("\"cacheSessionInMobileBrowser\":true")
+    );
+    cmd()
+        .args([
+            "generate",
+            "--title",
+            "W",
+            "--base-url",
+            "https://w.example.com",
+            "--client-id",
+            "5d0c7e9a1b2f4c3d8e6a0b1c2d3e4f50",
+            "--cache-session-in-mobile-browser",
+            "yes",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("`yes` is not true or false"));
 }

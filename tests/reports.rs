@@ -67,8 +67,11 @@ fn sarif_fingerprints_survive_moved_lines() {
     let list = std::fs::read_to_string(fixtures().join("mistakes/url-problems.json")).unwrap();
     let fingerprints = |text: &str| {
         std::fs::write(&file, text).unwrap();
-        let sarif: serde_json::Value =
-            serde_json::from_slice(&stdout_of(&["--format", "sarif"], std::slice::from_ref(&file))).unwrap();
+        let sarif: serde_json::Value = serde_json::from_slice(&stdout_of(
+            &["--format", "sarif"],
+            std::slice::from_ref(&file),
+        ))
+        .unwrap();
         let results = sarif["runs"][0]["results"].as_array().unwrap().clone();
         let prints: Vec<String> = results
             .iter()

@@ -87,6 +87,9 @@ fn readme_lists_every_rule() {
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     for rule in confluence_mdm::check::rules::ALL {
         let row = format!("| `{}` | {} | {} |", rule.id, rule.severity, rule.summary);
-        assert!(readme.contains(&row), "README lacks the row: {row}");
+        assert!(
+            readme.contains(&row),
+            "README lacks the row: {row}; run scripts/update-readme-rules"
+        );
     }
 }

@@ -31,7 +31,9 @@ fn check_expected(folder: &str) {
             let expected = std::fs::read_to_string(&expected_path)
                 .unwrap_or_else(|_| panic!("{} is missing", expected_path.display()));
             assert_eq!(stderr, expected, "{format} findings of {}", file.display());
-            let has_error = expected.lines().any(|l| l.contains(": error[") || l.starts_with("error["));
+            let has_error = expected
+                .lines()
+                .any(|l| l.contains(": error[") || l.starts_with("error["));
             assert_eq!(
                 output.status.code(),
                 Some(if has_error { 1 } else { 0 }),
@@ -423,5 +425,55 @@ fn stdin_filename_names_reports() {
         .code(1)
         .stderr(predicate::str::starts_with(
             "configs/sites.json:1:1: error[sites-empty]",
+        ));
+}
+
+#[test]
+fn quiet_keeps_strict_exit_and_reports() {
+    let input = "[{\"title\":\"Wiki\",\"baseURL\":\"http://w.example.com\"}]";
+    cmd()
+        .args(["validate", "--strict", "--quiet", "-"])
+        .write_stdin(input)
+        .assert()
+        .code(1);
+    let output = cmd()
+        .args(["validate", "--quiet", "--format", "json", "-"])
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["summary"]["warnings"], 1);
+    assert_eq!(report["files"][0]["findings"][0]["rule"], "base-url-http");
+}
+
+#[test]
+fn json_report_lists_unreadable_inputs() {
+    let good = fixtures().join("sites.json");
+    let output = cmd()
+        .args(["validate", "--format", "json", "/nonexistent/x.json"])
+        .arg(&good)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["summary"]["unreadable"], 1);
+    assert_eq!(report["unreadable"][0]["path"], "/nonexistent/x.json");
+    assert_eq!(report["unreadable"][0]["reason"], "no such file");
+    assert_eq!(report["summary"]["files"], 1);
+}
+
+#[test]
+fn utf16_inventory_is_only_noted() {
+    let mut file = tempfile::NamedTempFile::new().unwrap();
+    let text = "\u{feff}title\tbaseURL\r\nWiki\thttps://w.example.com\r\n";
+    let bytes: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    file.write_all(&bytes).unwrap();
+    cmd()
+        .args(["validate", "--strict", "--format", "short"])
+        .arg(file.path())
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "info[text-encoding]: the file is UTF-16 LE text; it was decoded",
         ));
 }

@@ -280,8 +280,8 @@ rules! {
         "{\"oauth\":{\"clientID\":\"5d0c...\"}}",
         "{\"oauth\":{\"clientID\":\"5d0c...\",\"cacheSessionInMobileBrowser\":false}}";
     CACHE_SESSION_DEFAULTED = "cache-session-defaulted", Info,
-        "an empty `cacheSessionInMobileBrowser` cell is read as `false`",
-        "In a CSV inventory, a site with a client ID and an empty flag gets `false`, so the browser session is not kept.",
+        "an empty `cacheSessionInMobileBrowser` is read as `false`",
+        "In a CSV inventory, a site with a client ID and an empty flag cell gets `false`, and so does `generate --client-id` without `--cache-session-in-mobile-browser`: the browser session is not kept.",
         "title,baseURL,clientID,cacheSessionInMobileBrowser\nWiki,https://confluence.example.com,5d0c...,",
         "title,baseURL,clientID,cacheSessionInMobileBrowser\nWiki,https://confluence.example.com,5d0c...,false";
     CLIENT_ID_SHARED = "client-id-shared", Warning,

@@ -7,10 +7,12 @@ use crate::finding::Finding;
 use crate::source::Span;
 
 /// Path segments that start a Confluence page address, so that everything
-/// from them on was copied from the browser's address bar.
+/// from them on was copied from the browser's address bar. A `*.action` file
+/// counts too.
 const CONFLUENCE_PAGE_SEGMENTS: &[&str] = &["display", "pages", "spaces", "plugins"];
 
-/// Path segments of Jira pages (`/browse/KEY-1`, `/secure/Dashboard.jspa`).
+/// Path segments of Jira pages (`/browse/KEY-1`, `/secure/Dashboard.jspa`),
+/// and a `*.jspa` file.
 const JIRA_PAGE_SEGMENTS: &[&str] = &["browse", "secure", "projects"];
 
 /// Checks one base URL. `has_oauth` makes plain HTTP an error, because the
@@ -148,6 +150,8 @@ pub fn check_base_url(raw: &str, span: Span, pointer: &str, has_oauth: bool, sin
             format!("`{host}` is an Atlassian Cloud site; this config is for the Confluence Data Center app"),
         )
         .help("remove the site: Cloud users sign in with the Confluence Cloud app"));
+        // No fix of the path can make a Cloud site right.
+        return;
     }
     check_path(&url, &origin, trimmed, &mut report);
 }
@@ -187,7 +191,17 @@ fn check_path(url: &Url, origin: &str, trimmed: &str, report: &mut impl FnMut(Fi
             )
             .help("move the site to the Jira Data Center app's config, or check the URL"),
         );
-        if jira_page.is_some() {
+        if let Some(at) = jira_page {
+            let cut: String = segments[..at].iter().map(|s| format!("/{s}")).collect();
+            report(
+                Finding::new(
+                    &rules::BASE_URL_PAGE_PATH,
+                    format!("`baseURL` `{trimmed}` is the address of a page, not the base URL"),
+                )
+                .help(format!(
+                    "write \"{origin}{cut}\", keeping the context path if your server has one"
+                )),
+            );
             return;
         }
     }
@@ -325,7 +339,11 @@ mod tests {
         );
         assert_eq!(
             ids("https://jira.example.com/secure/Dashboard.jspa", false),
-            ["product-mismatch"]
+            ["product-mismatch", "base-url-page-path"]
+        );
+        assert_eq!(
+            ids("https://x.atlassian.net/wiki/spaces/ENG", false),
+            ["base-url-cloud"]
         );
         assert_eq!(
             ids("ftp://confluence.example.com", false),

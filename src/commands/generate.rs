@@ -4,10 +4,10 @@
 use std::path::{Path, PathBuf};
 
 use super::{Status, Streams, ignore_broken_pipe};
-use crate::check;
 use crate::check::policy::Policy;
+use crate::check::{self, rules};
 use crate::document::{Document, InputKind, Member, Node, Value};
-use crate::finding::Severity;
+use crate::finding::{Finding, Severity};
 use crate::input;
 use crate::model::{Config, SiteList};
 use crate::read::{self, InputFormat};
@@ -58,19 +58,42 @@ pub fn run(options: &GenerateOptions, streams: &mut Streams) -> anyhow::Result<S
     };
 
     let mut findings = options.policy.apply(check::check(&doc));
-    if options.quiet {
-        findings.retain(|f| f.severity == Severity::Error);
-    }
-    let rejected = findings.iter().any(|f| options.policy.fails(f));
-    let report = FileReport {
-        doc: &doc,
-        findings,
+    // Whether the input was a full plist or a bare <dict> does not matter
+    // here: the output format decides the shape.
+    findings.retain(|f| !std::ptr::eq(f.rule, &rules::PLIST_WRAPPER));
+    let blocking: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| options.policy.fails(f) && !is_normalised(f))
+        .collect();
+    let rejected = blocking.len();
+    let errors = blocking
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    let shown = if options.quiet {
+        blocking.into_iter().cloned().collect()
+    } else {
+        findings.clone()
     };
-    report::write_short(streams.err, &report)?;
-    if rejected {
+    report::write_short(
+        streams.err,
+        &FileReport {
+            doc: &doc,
+            findings: shown,
+        },
+    )?;
+    if rejected > 0 {
+        let reason = if errors == rejected {
+            format!("{errors} error{}", if errors == 1 { "" } else { "s" })
+        } else {
+            format!(
+                "{errors} errors and {} warnings under --strict",
+                rejected - errors
+            )
+        };
         writeln!(
             streams.err,
-            "error: nothing was written, because the sites above have errors"
+            "error: nothing was written because of {reason}"
         )?;
         return Ok(Status::Findings);
     }
@@ -84,12 +107,14 @@ pub fn run(options: &GenerateOptions, streams: &mut Streams) -> anyhow::Result<S
         return Ok(Status::Findings);
     };
     for change in sites.normalise() {
-        writeln!(
-            streams.err,
-            "note: site {}: {}",
-            change.site + 1,
-            change.what
-        )?;
+        if !options.quiet {
+            writeln!(
+                streams.err,
+                "note: site {}: {}",
+                change.site + 1,
+                change.what
+            )?;
+        }
     }
     let config = Config {
         sites,
@@ -126,6 +151,14 @@ pub fn run(options: &GenerateOptions, streams: &mut Streams) -> anyhow::Result<S
         )?,
     }
     Ok(Status::Ok)
+}
+
+/// Says whether the generator fixes what a finding reports, so that it does
+/// not block the output even under `--strict`.
+fn is_normalised(finding: &Finding) -> bool {
+    [&rules::TITLE_WHITESPACE, &rules::BASE_URL_TRAILING_SLASH]
+        .iter()
+        .any(|rule| std::ptr::eq(finding.rule, *rule))
 }
 
 /// Reads the output back and checks it, so that the generator can never
@@ -168,15 +201,26 @@ fn flags_document(site: &FlagSite) -> Document {
         string("title", &site.title),
         string("baseURL", &site.base_url),
     ];
+    let mut findings = Vec::new();
     if let Some(client_id) = &site.client_id {
         let mut oauth = vec![string("clientID", client_id)];
-        if let Some(flag) = site.cache_session {
-            oauth.push(Member {
-                key: "cacheSessionInMobileBrowser".to_owned(),
-                key_span: Span::default(),
-                value: Node::new(Value::Bool(flag), Span::default()),
-            });
-        }
+        // As for an empty CSV cell, a missing flag means `false`, and says so.
+        let flag = site.cache_session.unwrap_or_else(|| {
+            findings.push(
+                Finding::new(
+                    &rules::CACHE_SESSION_DEFAULTED,
+                    "no --cache-session-in-mobile-browser given, so `cacheSessionInMobileBrowser` is false",
+                )
+                .help("pass --cache-session-in-mobile-browser true to keep the browser session used for sign-in")
+                .pointer("/0/oauth/cacheSessionInMobileBrowser"),
+            );
+            false
+        });
+        oauth.push(Member {
+            key: "cacheSessionInMobileBrowser".to_owned(),
+            key_span: Span::default(),
+            value: Node::new(Value::Bool(flag), Span::default()),
+        });
         members.push(Member {
             key: "oauth".to_owned(),
             key_span: Span::default(),
@@ -190,6 +234,6 @@ fn flags_document(site: &FlagSite) -> Document {
         positions: None,
         sites: Some(Node::new(Value::Array(vec![site]), Span::default())),
         other_keys: Vec::new(),
-        findings: Vec::new(),
+        findings,
     }
 }

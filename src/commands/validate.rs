@@ -7,7 +7,7 @@ use super::{Status, Streams, ignore_broken_pipe};
 use crate::check;
 use crate::check::policy::Policy;
 use crate::document::Document;
-use crate::finding::{Severity, Tally};
+use crate::finding::Tally;
 use crate::input;
 use crate::read::{self, InputFormat};
 use crate::report::{self, FileReport, ReportFormat};
@@ -101,13 +101,16 @@ fn expand(
 pub fn run(options: &ValidateOptions, streams: &mut Streams) -> anyhow::Result<Status> {
     let mut status = Status::Ok;
     let mut docs: Vec<Document> = Vec::new();
+    let mut unreadable = Vec::new();
     let (targets, empty) = expand(&options.files, streams, options.verbose)?;
     for folder in empty {
-        writeln!(
-            streams.err,
-            "error: {folder}: no .json, .plist, .xml, .csv, .tsv or .txt files in this directory"
-        )?;
+        let error = input::ReadError {
+            name: folder,
+            reason: "no .json, .plist, .xml, .csv, .tsv or .txt files in this directory".into(),
+        };
+        writeln!(streams.err, "error: {error}")?;
         status = Status::Failure;
+        unreadable.push(error);
     }
     for target in targets {
         let mut loaded = match input::load(&target.arg, options.max_input_size) {
@@ -115,6 +118,7 @@ pub fn run(options: &ValidateOptions, streams: &mut Streams) -> anyhow::Result<S
             Err(error) => {
                 writeln!(streams.err, "error: {error}")?;
                 status = Status::Failure;
+                unreadable.push(error);
                 continue;
             }
         };
@@ -149,12 +153,9 @@ pub fn run(options: &ValidateOptions, streams: &mut Streams) -> anyhow::Result<S
 
     let reports: Vec<FileReport> = docs
         .iter()
-        .map(|doc| {
-            let mut findings = options.policy.apply(check::check(doc));
-            if options.quiet {
-                findings.retain(|f| f.severity == Severity::Error);
-            }
-            FileReport { doc, findings }
+        .map(|doc| FileReport {
+            doc,
+            findings: options.policy.apply(check::check(doc)),
         })
         .collect();
 
@@ -174,10 +175,12 @@ pub fn run(options: &ValidateOptions, streams: &mut Streams) -> anyhow::Result<S
     }
     let mut document = Vec::new();
     match options.report {
-        ReportFormat::Json => report::write_json(&mut document, &reports)?,
-        ReportFormat::Sarif => report::write_sarif(&mut document, &reports)?,
-        ReportFormat::Github => report::write_github(&mut document, &reports)?,
-        ReportFormat::Junit => report::write_junit(&mut document, &reports, &options.policy)?,
+        ReportFormat::Json => report::write_json(&mut document, &reports, &unreadable)?,
+        ReportFormat::Sarif => report::write_sarif(&mut document, &reports, &unreadable)?,
+        ReportFormat::Github => report::write_github(&mut document, &reports, &unreadable)?,
+        ReportFormat::Junit => {
+            report::write_junit(&mut document, &reports, &unreadable, &options.policy)?
+        }
         ReportFormat::Human | ReportFormat::Short => unreachable!("text formats return above"),
     }
     match &options.output {
@@ -203,6 +206,23 @@ fn write_text(
     streams: &mut Streams,
 ) -> std::io::Result<()> {
     for report in reports {
+        // `--quiet` shows only what fails the run; the exit status and the
+        // machine reports always cover every finding.
+        let shown;
+        let report = if options.quiet {
+            shown = FileReport {
+                doc: report.doc,
+                findings: report
+                    .findings
+                    .iter()
+                    .filter(|f| options.policy.fails(f))
+                    .cloned()
+                    .collect(),
+            };
+            &shown
+        } else {
+            report
+        };
         match options.report {
             ReportFormat::Short => report::write_short(streams.err, report)?,
             _ => report::write_human(streams.err, report)?,

@@ -23,7 +23,7 @@ enum Column {
     BaseUrl,
     ClientId,
     CacheSession,
-    /// Read by per-group generation; ignored when building one list.
+    /// Accepted, and reported as ignored.
     Group,
 }
 
@@ -101,6 +101,19 @@ fn build(text: &str, findings: &mut Vec<Finding>) -> Option<Node> {
     let header_start = header.position().map_or(0, |p| p.byte() as usize);
     let header_spans = field_spans(text, header_start, delimiter);
     let columns = read_header(&header, &header_spans, findings)?;
+    if let Some(at) = columns.iter().position(|c| *c == Column::Group) {
+        // TODO: per-group generation (one config per group) is not built
+        // yet, so the column cannot do anything.
+        findings.push(
+            Finding::new(
+                &rules::CSV_HEADER,
+                "the `group` column is ignored: this version writes one config with every site",
+            )
+            .severity(crate::finding::Severity::Info)
+            .help("generate one config per group by filtering the rows, until per-group generation exists")
+            .span(header_spans.get(at).copied().unwrap_or_default()),
+        );
+    }
 
     let mut sites = Vec::new();
     for record in records {

@@ -66,6 +66,18 @@ pub fn read(name: &str, bytes: &[u8], format: InputFormat) -> Document {
         }
     };
     let mut doc = read_text(name, text, format);
+    if doc.kind == InputKind::Csv {
+        // Spreadsheets write a BOM or UTF-16 as a matter of course, and an
+        // inventory is never pasted into an MDM, so encoding is only noted.
+        findings.retain(|f| f.span.is_none());
+        for finding in &mut findings {
+            finding.severity = crate::finding::Severity::Info;
+            finding.message = finding
+                .message
+                .replace("; MDM value fields take UTF-8", "; it was decoded");
+            finding.help = None;
+        }
+    }
     findings.append(&mut doc.findings);
     doc.findings = findings;
     doc
@@ -289,7 +301,7 @@ fn decode(bytes: &[u8]) -> Result<(String, Vec<Finding>), (Finding, String)> {
                     body[at]
                 ),
             )
-            .help("save the file as UTF-8; if it is binary, it is not a config")
+            .help("save the file as UTF-8 (in Excel: Save As > CSV UTF-8); if it is binary, it is not a config")
             .span(Span::new(at, at + 1));
             Err((finding, lossy))
         }

@@ -64,6 +64,14 @@ impl<'t> Parser<'t> {
 
     fn xml_error(&self, error: &quick_xml::Error) -> Finding {
         let at = (self.reader.error_position() as usize).min(self.text.len());
+        if self.text[at..].starts_with('&') || error.to_string().contains("reference not closed") {
+            return Finding::new(
+                &rules::PLIST_SYNTAX,
+                "an `&` that does not start an XML entity",
+            )
+            .help("write a literal `&` as `&amp;` inside plist XML")
+            .span(Span::new(at, (at + 1).min(self.text.len())));
+        }
         let message = error.to_string();
         let help = if message.contains("&") || message.contains("reference") {
             "write a literal `&` as `&amp;` inside plist XML"

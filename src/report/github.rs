@@ -7,6 +7,7 @@ use std::io::{self, Write};
 
 use super::{FileReport, locate};
 use crate::finding::{Finding, Severity};
+use crate::input::ReadError;
 
 /// Annotations GitHub shows per step and severity.
 pub const ANNOTATIONS_PER_SEVERITY: usize = 10;
@@ -70,7 +71,19 @@ fn plain_line(report: &FileReport, finding: &Finding) -> String {
 
 /// Writes the annotations, then the findings past the limit as plain lines,
 /// then how many were not annotated.
-pub fn write_github(out: &mut dyn Write, reports: &[FileReport]) -> io::Result<()> {
+pub fn write_github(
+    out: &mut dyn Write,
+    reports: &[FileReport],
+    unreadable: &[ReadError],
+) -> io::Result<()> {
+    for error in unreadable {
+        writeln!(
+            out,
+            "::error file={},title=unreadable::{}",
+            escape_property(&error.name),
+            escape_data(&format!("cannot read: {}", error.reason))
+        )?;
+    }
     let mut all: Vec<(&FileReport, &Finding)> = reports
         .iter()
         .flat_map(|r| r.findings.iter().map(move |f| (r, f)))

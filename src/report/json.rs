@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::{FileReport, locate};
 use crate::finding::{Severity, Tally};
+use crate::input::ReadError;
 
 /// Version of the envelope's layout.
 pub const JSON_REPORT_VERSION: u32 = 1;
@@ -17,7 +18,15 @@ struct Envelope<'a> {
     tool: &'static str,
     tool_version: &'static str,
     files: Vec<FileEntry<'a>>,
+    /// Inputs that could not be read at all (exit status 2).
+    unreadable: Vec<UnreadableEntry<'a>>,
     summary: Summary,
+}
+
+#[derive(Serialize)]
+struct UnreadableEntry<'a> {
+    path: &'a str,
+    reason: &'a str,
 }
 
 #[derive(Serialize)]
@@ -26,6 +35,7 @@ struct Summary {
     errors: usize,
     warnings: usize,
     infos: usize,
+    unreadable: usize,
 }
 
 #[derive(Serialize)]
@@ -54,7 +64,11 @@ struct FindingEntry<'a> {
 }
 
 /// Writes the JSON envelope for every file.
-pub fn write_json(out: &mut dyn Write, reports: &[FileReport]) -> io::Result<()> {
+pub fn write_json(
+    out: &mut dyn Write,
+    reports: &[FileReport],
+    unreadable: &[ReadError],
+) -> io::Result<()> {
     let mut tally = Tally::default();
     let files = reports
         .iter()
@@ -93,11 +107,19 @@ pub fn write_json(out: &mut dyn Write, reports: &[FileReport]) -> io::Result<()>
         tool: env!("CARGO_PKG_NAME"),
         tool_version: env!("CARGO_PKG_VERSION"),
         files,
+        unreadable: unreadable
+            .iter()
+            .map(|e| UnreadableEntry {
+                path: &e.name,
+                reason: &e.reason,
+            })
+            .collect(),
         summary: Summary {
             files: reports.len(),
             errors: tally.errors,
             warnings: tally.warnings,
             infos: tally.infos,
+            unreadable: unreadable.len(),
         },
     };
     serde_json::to_writer_pretty(&mut *out, &envelope)?;

@@ -12,6 +12,7 @@ use super::{FileReport, locate};
 use crate::check::policy::{Level, Policy};
 use crate::check::rules::ALL;
 use crate::finding::Finding;
+use crate::input::ReadError;
 
 fn describe(report: &FileReport, finding: &Finding) -> String {
     let place = match locate(report.doc, finding) {
@@ -26,23 +27,55 @@ fn describe(report: &FileReport, finding: &Finding) -> String {
 }
 
 /// Writes one `testsuites` document for all files.
-pub fn write_junit(out: &mut dyn Write, reports: &[FileReport], policy: &Policy) -> io::Result<()> {
+pub fn write_junit(
+    out: &mut dyn Write,
+    reports: &[FileReport],
+    unreadable: &[ReadError],
+    policy: &Policy,
+) -> io::Result<()> {
     let mut writer = Writer::new_with_indent(out, b' ', 2);
     writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
     let total_failures: usize = reports.iter().map(|r| failing_rules(r, policy)).sum();
-    let total_tests = reports.len() * ALL.len();
+    let total_tests = reports.len() * ALL.len() + unreadable.len();
     writer
         .create_element("testsuites")
         .with_attribute(("name", env!("CARGO_PKG_NAME")))
         .with_attribute(("tests", total_tests.to_string().as_str()))
         .with_attribute(("failures", total_failures.to_string().as_str()))
+        .with_attribute(("errors", unreadable.len().to_string().as_str()))
         .write_inner_content(|writer| {
             for report in reports {
                 write_suite(writer, report, policy)?;
             }
+            for error in unreadable {
+                write_unreadable(writer, error)?;
+            }
             Ok(())
         })?;
     writer.get_mut().write_all(b"\n")
+}
+
+/// Writes a suite with one erroring case for an input that could not be read.
+fn write_unreadable<W: Write>(writer: &mut Writer<W>, error: &ReadError) -> io::Result<()> {
+    writer
+        .create_element("testsuite")
+        .with_attribute(("name", error.name.as_str()))
+        .with_attribute(("tests", "1"))
+        .with_attribute(("errors", "1"))
+        .write_inner_content(|writer| {
+            writer
+                .create_element("testcase")
+                .with_attribute(("classname", error.name.as_str()))
+                .with_attribute(("name", "read"))
+                .write_inner_content(|w| {
+                    w.create_element("error")
+                        .with_attribute(("message", error.reason.as_str()))
+                        .write_empty()
+                        .map(|_| ())
+                })?;
+            Ok(())
+        })?;
+    Ok(())
 }
 
 fn failing_rules(report: &FileReport, policy: &Policy) -> usize {

@@ -11,6 +11,7 @@ use sha2::{Digest, Sha256};
 use super::{FileReport, locate};
 use crate::check::rules::{ALL, Rule};
 use crate::finding::{Finding, Severity};
+use crate::input::ReadError;
 
 fn level(severity: Severity) -> &'static str {
     match severity {
@@ -144,7 +145,11 @@ fn result(report: &FileReport, finding: &Finding, occurrence: usize) -> Value {
 }
 
 /// Writes one SARIF log with one run for all files.
-pub fn write_sarif(out: &mut dyn Write, reports: &[FileReport]) -> io::Result<()> {
+pub fn write_sarif(
+    out: &mut dyn Write,
+    reports: &[FileReport],
+    unreadable: &[ReadError],
+) -> io::Result<()> {
     let mut results = Vec::new();
     for report in reports {
         let mut seen: HashMap<(&str, &str, Option<&str>), usize> = HashMap::new();
@@ -163,6 +168,18 @@ pub fn write_sarif(out: &mut dyn Write, reports: &[FileReport]) -> io::Result<()
         .iter()
         .map(|report| json!({ "location": { "uri": artifact_uri(&report.doc.name) } }))
         .collect();
+    // Inputs that could not be read are notifications of the invocation, not
+    // results, as no rule produced them.
+    let notifications: Vec<Value> = unreadable
+        .iter()
+        .map(|error| {
+            json!({
+                "level": "error",
+                "message": { "text": format!("cannot read: {}", error.reason) },
+                "locations": [{ "physicalLocation": { "artifactLocation": { "uri": artifact_uri(&error.name) } } }],
+            })
+        })
+        .collect();
     let log = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -174,6 +191,10 @@ pub fn write_sarif(out: &mut dyn Write, reports: &[FileReport]) -> io::Result<()
                     "rules": ALL.iter().map(|r| descriptor(r)).collect::<Vec<_>>(),
                 }
             },
+            "invocations": [{
+                "executionSuccessful": unreadable.is_empty(),
+                "toolExecutionNotifications": notifications,
+            }],
             "columnKind": "unicodeCodePoints",
             "artifacts": artifacts,
             "results": results,

@@ -100,14 +100,23 @@ fn render_finding(renderer: &Renderer, report: &FileReport, finding: &Finding) -
             // Only the lines of the span go to the renderer, so that a large
             // file costs no more than a small one.
             let last = at.end.line.min(at.start.line + MAX_SNIPPET_LINES - 1);
-            let lines: Vec<&str> = (at.start.line..=last).map(|l| positions.line_text(l)).collect();
+            let lines: Vec<&str> = (at.start.line..=last)
+                .map(|l| positions.line_text(l))
+                .collect();
             let source = lines.join("\n");
             // Offsets in `source`, from the line and the column in characters,
             // since `source` joins the lines with LF whatever the file used.
             let offset_of = |line: usize, column: usize| {
-                let before: usize = lines[..line - at.start.line].iter().map(|l| l.len() + 1).sum();
+                let before: usize = lines[..line - at.start.line]
+                    .iter()
+                    .map(|l| l.len() + 1)
+                    .sum();
                 let text = lines[line - at.start.line];
-                before + text.char_indices().nth(column - 1).map_or(text.len(), |(i, _)| i)
+                before
+                    + text
+                        .char_indices()
+                        .nth(column - 1)
+                        .map_or(text.len(), |(i, _)| i)
             };
             let start = offset_of(at.start.line, at.start.column);
             let end = if at.end.line > last {
@@ -115,7 +124,11 @@ fn render_finding(renderer: &Renderer, report: &FileReport, finding: &Finding) -
             } else {
                 offset_of(at.end.line, at.end.column)
             };
-            let end = if end <= start { next_boundary(&source, start) } else { end };
+            let end = if end <= start {
+                next_boundary(&source, start)
+            } else {
+                end
+            };
             title.element(
                 Snippet::source(source)
                     .line_start(at.start.line)
@@ -125,7 +138,9 @@ fn render_finding(renderer: &Renderer, report: &FileReport, finding: &Finding) -
         }
         _ => {
             let place = match (&finding.key_path, &finding.pointer) {
-                (Some(key), Some(pointer)) if !pointer.is_empty() => format!("{path}: {key}{pointer}"),
+                (Some(key), Some(pointer)) if !pointer.is_empty() => {
+                    format!("{path}: {key}{pointer}")
+                }
                 (_, Some(pointer)) if !pointer.is_empty() => format!("{path}: {pointer}"),
                 (Some(key), _) => format!("{path}: {key}"),
                 _ => path,

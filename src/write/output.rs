@@ -104,10 +104,23 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
+    if !folder.is_dir() {
+        bail!(
+            "cannot write `{}`: the folder `{}` does not exist",
+            path.display(),
+            folder.display()
+        );
+    }
     let mut temp = tempfile::Builder::new()
         .prefix(".confluence-mdm-")
         .tempfile_in(folder)
-        .with_context(|| format!("cannot create a temporary file in `{}`", folder.display()))?;
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "cannot create a temporary file in `{}`: {}",
+                folder.display(),
+                e.kind()
+            )
+        })?;
     temp.write_all(bytes)
         .and_then(|()| temp.as_file().sync_all())
         .with_context(|| format!("cannot write `{}`", path.display()))?;
