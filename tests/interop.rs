@@ -50,7 +50,7 @@ fn plistlib_sites(path: &Path) -> serde_json::Value {
 }
 
 #[test]
-#[ignore = "needs plistutil, python3 and check-jsonschema: run scripts/interop-tests"]
+#[ignore = "needs the tools that scripts/interop-tests installs"]
 fn plist_outputs_read_by_plistlib_and_plistutil() {
     require("plistutil", "apt-get install -y libplist-utils");
     let source = fixtures().join("sites.json");
@@ -93,7 +93,7 @@ fn plist_outputs_read_by_plistlib_and_plistutil() {
 }
 
 #[test]
-#[ignore = "needs plistutil, python3 and check-jsonschema: run scripts/interop-tests"]
+#[ignore = "needs the tools that scripts/interop-tests installs"]
 fn schema_passes_metaschema() {
     require("check-jsonschema", "pip install check-jsonschema");
     let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/sites.schema.json");
@@ -126,7 +126,7 @@ fn site_list_of(path: &Path) -> Option<serde_json::Value> {
 }
 
 #[test]
-#[ignore = "needs plistutil, python3 and check-jsonschema: run scripts/interop-tests"]
+#[ignore = "needs the tools that scripts/interop-tests installs"]
 fn check_jsonschema_agrees_with_schema_stage() {
     require("check-jsonschema", "pip install check-jsonschema");
     require("python3", "apt-get install -y python3");
@@ -163,4 +163,43 @@ fn check_jsonschema_agrees_with_schema_stage() {
         compared += 1;
     }
     assert!(compared >= 10, "only {compared} fixtures compared");
+}
+
+/// Runs the binary under `script`, which gives it a terminal, and returns
+/// what it printed.
+fn run_in_terminal(env: &[(&str, &str)], args: &str) -> String {
+    require("script", "apt-get install -y bsdutils");
+    let bin = assert_cmd::cargo::cargo_bin("confluence-mdm");
+    let mut command = Command::new("script");
+    command.args(["-qec", &format!("{} {args}", bin.display()), "/dev/null"]);
+    command.env_remove("NO_COLOR").env("TERM", "xterm");
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    String::from_utf8_lossy(&command.output().unwrap().stdout).into_owned()
+}
+
+#[test]
+#[ignore = "needs the tools that scripts/interop-tests installs"]
+fn auto_color_on_terminal_follows_environment() {
+    let file = fixtures().join("cases/trailing-comma/appconfig.plist");
+    let args = format!("validate {}", file.display());
+    assert!(
+        run_in_terminal(&[], &args).contains("\u{1b}["),
+        "a terminal gets colour"
+    );
+    assert!(
+        !run_in_terminal(&[("NO_COLOR", "1")], &args).contains("\u{1b}["),
+        "NO_COLOR turns it off"
+    );
+    assert!(
+        run_in_terminal(&[("NO_COLOR", "")], &args).contains("\u{1b}["),
+        "an empty NO_COLOR does not"
+    );
+    assert!(
+        !run_in_terminal(&[("TERM", "dumb")], &args).contains("\u{1b}["),
+        "TERM=dumb turns it off"
+    );
+    let never = format!("--color never {args}");
+    assert!(!run_in_terminal(&[], &never).contains("\u{1b}["));
 }

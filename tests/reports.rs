@@ -306,3 +306,26 @@ fn explain_prints_examples() {
                 .and(predicate::str::contains("Passes:")),
         );
 }
+
+#[test]
+fn color_follows_flag_over_environment() {
+    let bin = assert_cmd::cargo::cargo_bin("confluence-mdm");
+    let file = fixtures().join("cases/trailing-comma/appconfig.plist");
+    let run = |color: &str, no_color: Option<&str>| {
+        let mut command = std::process::Command::new(&bin);
+        command.args(["--color", color, "validate"]).arg(&file);
+        match no_color {
+            Some(value) => command.env("NO_COLOR", value),
+            None => command.env_remove("NO_COLOR"),
+        };
+        String::from_utf8(command.output().unwrap().stderr).unwrap()
+    };
+    assert!(run("always", None).contains("\u{1b}["));
+    assert!(
+        run("always", Some("1")).contains("\u{1b}["),
+        "an explicit --color always wins over NO_COLOR"
+    );
+    assert!(!run("never", None).contains("\u{1b}["));
+    // stderr is a pipe here, so `auto` never colours.
+    assert!(!run("auto", None).contains("\u{1b}["));
+}
