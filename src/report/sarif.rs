@@ -46,14 +46,22 @@ fn descriptor(rule: &Rule) -> Value {
     })
 }
 
-/// Encodes a file name as a relative URI reference, or a `file` URI for an
-/// absolute path.
+/// Encodes a file name as a URI reference relative to the current
+/// directory, or as a `file` URI for an absolute path outside it.
 pub fn artifact_uri(name: &str) -> String {
     let path = std::path::Path::new(name);
-    if path.is_absolute()
-        && let Ok(url) = url::Url::from_file_path(path)
-    {
-        return url.to_string();
+    if path.is_absolute() {
+        let relative = std::env::current_dir()
+            .ok()
+            .and_then(|cwd| path.strip_prefix(cwd).ok().map(|p| p.to_string_lossy().into_owned()));
+        match relative {
+            Some(relative) => return artifact_uri(&relative),
+            None => {
+                if let Ok(url) = url::Url::from_file_path(path) {
+                    return url.to_string();
+                }
+            }
+        }
     }
     const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
         .remove(b'-')
