@@ -112,8 +112,19 @@ impl SiteList {
     }
 
     /// Returns the compact JSON text of the list, the value of `sites`.
+    ///
+    /// U+FFFE and U+FFFF are written as `\u` escapes: JSON reads them back
+    /// as the same characters, and XML 1.0, which carries the text in a
+    /// plist, forbids them raw. serde_json already escapes control
+    /// characters.
     pub fn to_json_text(&self) -> String {
-        serde_json::to_string(self).expect("a site list always serialises")
+        let text = serde_json::to_string(self).expect("a site list always serialises");
+        if text.contains(['\u{FFFE}', '\u{FFFF}']) {
+            text.replace('\u{FFFE}', "\\ufffe")
+                .replace('\u{FFFF}', "\\uffff")
+        } else {
+            text
+        }
     }
 }
 

@@ -150,10 +150,13 @@ impl OffsetMap {
         r + (decoded - d)
     }
 
+    /// Maps a span. Its end maps to where the next decoded character starts
+    /// in the raw text, so that a span ending with an expanded entity covers
+    /// the whole entity. The decoder anchors the end of the text for this.
     pub fn raw_span(&self, span: Span) -> Span {
         let start = self.raw_offset(span.start);
         let end = if span.end > span.start {
-            self.raw_offset(span.end - 1) + 1
+            self.raw_offset(span.end)
         } else {
             start
         };
@@ -190,9 +193,11 @@ mod tests {
         let mut map = OffsetMap::shifted(10);
         map.push(1, 11);
         map.push(2, 16);
+        map.push(3, 17);
         assert_eq!(map.raw_offset(0), 10);
         assert_eq!(map.raw_offset(1), 11);
         assert_eq!(map.raw_offset(2), 16);
         assert_eq!(map.raw_span(Span::new(1, 3)), Span::new(11, 17));
+        assert_eq!(map.raw_span(Span::new(0, 2)), Span::new(10, 16));
     }
 }

@@ -15,6 +15,7 @@ use std::collections::HashSet;
 
 use crate::document::{Document, InputKind, Node, Value};
 use crate::finding::{Finding, Severity, Tally};
+use policy::Policy;
 
 /// Facts about the input that the rules need besides the tree.
 #[derive(Debug, Clone, Copy)]
@@ -26,16 +27,24 @@ pub struct Context {
 /// list with one mistake repeated on every site stays fast and small.
 pub const MAX_FINDINGS: usize = 10_000;
 
-/// Collects findings, up to `MAX_FINDINGS`, and counts the ones past it so
-/// that a dropped error still fails the run.
+/// Collects findings at the levels the policy sets, up to `MAX_FINDINGS`,
+/// and counts the ones past it so that a dropped error still fails the run.
 #[derive(Default)]
 pub struct Sink {
     pub findings: Vec<Finding>,
     pub dropped: Tally,
+    pub policy: Policy,
+    /// Where rules reported errors, before the policy and the cap, so that
+    /// the schema stage does not repeat them.
+    covered: Covered,
 }
 
 impl Sink {
     pub fn push(&mut self, finding: Finding) {
+        self.covered.add(&finding);
+        let Some(finding) = self.policy.apply_one(finding) else {
+            return;
+        };
         if self.is_full() {
             self.dropped.add(finding.severity);
         } else {
@@ -49,17 +58,20 @@ impl Sink {
 }
 
 /// Runs every check on `doc` and returns all findings, sorted by position.
-pub fn check(doc: &Document) -> Vec<Finding> {
-    let mut findings = doc.findings.clone();
+pub fn check(doc: &Document, policy: &Policy) -> Vec<Finding> {
     let ctx = Context { kind: doc.kind };
-
-    let mut sink = Sink::default();
+    let mut sink = Sink {
+        policy: policy.clone(),
+        ..Sink::default()
+    };
+    for finding in &doc.findings {
+        sink.push(finding.clone());
+    }
     keys::check_other_keys(&doc.other_keys, &mut sink);
     if let Some(sites) = &doc.sites {
         check_sites(sites, ctx, &mut sink);
-        let covered = Covered::new(&sink.findings);
         for finding in schema::check(sites) {
-            if !covered.covers(&finding) {
+            if !sink.covered.covers(&finding) {
                 sink.push(finding);
             }
         }
@@ -92,7 +104,7 @@ pub fn check(doc: &Document) -> Vec<Finding> {
             }
         }
     }
-    findings.extend(sink.findings);
+    let mut findings = sink.findings;
     sort(&mut findings);
     findings
 }
@@ -154,33 +166,31 @@ pub fn check_sites(sites: &Node, ctx: Context, sink: &mut Sink) {
     }
 }
 
-/// The JSON Pointers at which rules reported errors, and every ancestor of
-/// them, so that deciding whether a schema finding is covered costs a few
-/// hash look-ups instead of a scan of all findings.
+/// The JSON Pointers at which rules reported errors (at their default
+/// level), and every ancestor of them, so that deciding whether a schema
+/// finding is covered costs a few hash look-ups.
+#[derive(Default)]
 struct Covered {
     exact: HashSet<String>,
     ancestors: HashSet<String>,
 }
 
 impl Covered {
-    fn new(rule_findings: &[Finding]) -> Self {
-        let mut exact = HashSet::new();
-        let mut ancestors = HashSet::new();
-        for finding in rule_findings
-            .iter()
-            .filter(|f| f.severity == Severity::Error)
-        {
-            let Some(pointer) = &finding.pointer else {
-                continue;
-            };
-            exact.insert(pointer.clone());
-            let mut prefix = pointer.as_str();
-            while let Some(cut) = prefix.rfind('/') {
-                prefix = &prefix[..cut];
-                ancestors.insert(prefix.to_owned());
+    fn add(&mut self, finding: &Finding) {
+        if finding.rule.severity != Severity::Error || std::ptr::eq(finding.rule, &rules::SCHEMA) {
+            return;
+        }
+        let Some(pointer) = &finding.pointer else {
+            return;
+        };
+        let mut prefix = pointer.as_str();
+        while let Some(cut) = prefix.rfind('/') {
+            prefix = &prefix[..cut];
+            if !self.ancestors.insert(prefix.to_owned()) {
+                break;
             }
         }
-        Covered { exact, ancestors }
+        self.exact.insert(pointer.clone());
     }
 
     /// Says whether a rule already reported an error at the finding's place,

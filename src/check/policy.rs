@@ -73,15 +73,20 @@ impl Policy {
     pub fn apply(&self, findings: Vec<Finding>) -> Vec<Finding> {
         findings
             .into_iter()
-            .filter_map(|mut finding| match self.levels.get(finding.rule.id) {
-                None => Some(finding),
-                Some(Level::Allow) => None,
-                Some(Level::Report(severity)) => {
-                    finding.severity = *severity;
-                    Some(finding)
-                }
-            })
+            .filter_map(|f| self.apply_one(f))
             .collect()
+    }
+
+    /// Applies the level of one finding's rule: `None` when it is allowed.
+    pub fn apply_one(&self, mut finding: Finding) -> Option<Finding> {
+        match self.levels.get(finding.rule.id) {
+            None => Some(finding),
+            Some(Level::Allow) => None,
+            Some(Level::Report(severity)) => {
+                finding.severity = *severity;
+                Some(finding)
+            }
+        }
     }
 
     /// Says whether a finding fails the run: an error, or a warning under

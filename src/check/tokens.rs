@@ -125,12 +125,19 @@ pub fn find(text: &str) -> Vec<Token> {
     tokens
 }
 
+/// Longest token name looked for, so that a run of braces costs linear time.
+const MAX_NAME: usize = 40;
+
 /// Returns the name between `open` at `at` and the next `close`.
 fn braced<'t>(text: &'t str, at: usize, open: &str, close: &str) -> Option<&'t str> {
     let rest = text.get(at + open.len()..)?;
-    let end = rest.find(close)?;
+    let mut window = (MAX_NAME + close.len()).min(rest.len());
+    while !rest.is_char_boundary(window) {
+        window -= 1;
+    }
+    let end = rest[..window].find(close)?;
     let name = &rest[..end];
-    (!name.is_empty() && name.len() <= 40 && !name.contains(['{', '}'])).then_some(name)
+    (!name.is_empty() && !name.contains(['{', '}'])).then_some(name)
 }
 
 /// Reads `$NAME$` (Ivanti) or `$NAME` (Jamf, Kandji) at `at`.
@@ -138,6 +145,7 @@ fn dollar(text: &str, at: usize) -> Option<(String, &'static str)> {
     let rest = &text[at + 1..];
     let len = rest
         .bytes()
+        .take(MAX_NAME + 1)
         .take_while(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_')
         .count();
     let name = &rest[..len];

@@ -57,7 +57,7 @@ pub fn run(options: &GenerateOptions, streams: &mut Streams) -> anyhow::Result<S
         SiteSource::Flags(site) => (flags_document(site), None::<PathBuf>),
     };
 
-    let mut findings = options.policy.apply(check::check(&doc));
+    let mut findings = check::check(&doc, &options.policy);
     // Whether the input was a full plist or a bare <dict> does not matter
     // here: the output format decides the shape.
     findings.retain(|f| !std::ptr::eq(f.rule, &rules::PLIST_WRAPPER));
@@ -171,7 +171,7 @@ fn self_check(
 ) -> anyhow::Result<Option<Status>> {
     let doc = read::read("<generated>", bytes, InputFormat::Auto);
     let errors: Vec<_> = policy
-        .apply(check::check(&doc))
+        .apply(check::check(&doc, policy))
         .into_iter()
         .filter(|f| policy.fails(f))
         .collect();

@@ -155,7 +155,7 @@ pub fn run(options: &ValidateOptions, streams: &mut Streams) -> anyhow::Result<S
         .iter()
         .map(|doc| FileReport {
             doc,
-            findings: options.policy.apply(check::check(doc)),
+            findings: check::check(doc, &options.policy),
         })
         .collect();
 

@@ -303,9 +303,19 @@ fn syntax_finding(text: &str, error: &serde_json::Error) -> Finding {
         .span(span)
 }
 
+/// Returns `at`, or the start of the character that holds it.
+fn floor_boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
 /// Guesses why the JSON is invalid from the text around the error.
 fn likely_cause(text: &str, offset: usize, reason: &str) -> (Option<&'static str>, String, Span) {
     let char_span = |at: usize| {
+        let at = floor_boundary(text, at);
         let len = text[at..].chars().next().map_or(0, char::len_utf8);
         Span::new(at, at + len)
     };
@@ -394,17 +404,36 @@ fn likely_cause(text: &str, offset: usize, reason: &str) -> (Option<&'static str
         }
     }
     if reason.starts_with("control character") {
+        // serde_json's position is not always the character itself, so find
+        // the first control character of the string that holds the offset.
+        let string_start = text[..offset].rfind('"').map_or(0, |i| i + 1);
+        let at = text.as_bytes()[string_start..]
+            .iter()
+            .position(|b| *b < 0x20)
+            .map_or(offset, |i| string_start + i);
         return (
-            Some("a line break or tab inside a string"),
+            Some("a line break, tab or other control character inside a string"),
             "keep each string on one line, or write the character as `\\n` or `\\t`".into(),
-            char_span(offset.saturating_sub(1)),
+            char_span(at),
         );
     }
-    if reason.contains("surrogate") || reason.contains("unicode code point") {
+    if reason.contains("escape")
+        || reason.contains("surrogate")
+        || reason.contains("unicode code point")
+    {
+        let at = text[..offset]
+            .rfind("\\u")
+            .unwrap_or(floor_boundary(text, offset.saturating_sub(1)));
+        let end = floor_boundary(text, (at + 6).min(text.len()));
+        let help = if reason.contains("surrogate") {
+            "a `\\uD800`-`\\uDFFF` escape must be half of a surrogate pair; write the character itself"
+        } else {
+            "`\\u` takes four hexadecimal digits, such as `\\u00e9`"
+        };
         return (
             Some("a broken `\\u` escape"),
-            "a `\\uD800`-`\\uDFFF` escape must be half of a surrogate pair; write the character itself".into(),
-            char_span(offset.saturating_sub(1)),
+            help.into(),
+            Span::new(at, end.max(at)),
         );
     }
     if reason.starts_with("EOF while parsing") {
@@ -544,6 +573,20 @@ mod tests {
             parsed.findings[0].help.as_deref(),
             Some("put the token inside a JSON string: `\"{{mail}}\"`")
         );
+    }
+
+    #[test]
+    fn control_character_after_multibyte() {
+        let parsed = parse_plain("[{\"title\":\"–W\r\"}]");
+        let span = parsed.findings[0].span.unwrap();
+        assert_eq!(span, Span::new(15, 16));
+    }
+
+    #[test]
+    fn broken_escape_spans_the_escape() {
+        let parsed = parse_plain(r#"["a\uZZZZ"]"#);
+        assert_eq!(parsed.findings[0].span, Some(Span::new(3, 9)));
+        assert!(parsed.findings[0].message.contains("broken"));
     }
 
     #[test]

@@ -283,14 +283,27 @@ impl<'t> Parser<'t> {
         loop {
             let item = self.next()?;
             match &item.event {
-                Event::Text(t) => decoded.push_raw(t, item.span.start),
-                Event::CData(c) => decoded.push_raw(c, item.span.start + "<![CDATA[".len()),
+                Event::Text(t) => {
+                    check_characters(t, item.span.start)?;
+                    decoded.push_raw(t, item.span.start);
+                }
+                Event::CData(c) => {
+                    let start = item.span.start + "<![CDATA[".len();
+                    check_characters(c, start)?;
+                    decoded.push_raw(c, start);
+                }
                 Event::GeneralRef(r) => {
                     let expanded = expand_reference(r, item.span)?;
+                    if !is_xml_char(expanded) {
+                        return Err(forbidden_character(expanded, item.span));
+                    }
                     decoded.push_char(expanded, item.span.start);
                 }
                 Event::Comment(_) | Event::PI(_) => {}
                 Event::End(e) if e.name().as_ref() == name => {
+                    // Anchor the end, so that a span ending in an entity
+                    // ends where the entity does.
+                    decoded.map.push(decoded.text.len(), item.span.start);
                     return Ok((decoded, item.span.end));
                 }
                 Event::Eof => {
@@ -308,6 +321,31 @@ impl<'t> Parser<'t> {
                 }
             }
         }
+    }
+}
+
+/// Says whether XML 1.0 allows the character (production 2, `Char`).
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+fn forbidden_character(c: char, span: Span) -> Finding {
+    Finding::new(
+        &rules::PLIST_SYNTAX,
+        format!("the character U+{:04X} is not allowed in XML 1.0", c as u32),
+    )
+    .help("remove it; plist parsers, and so MDMs and devices, reject the whole file")
+    .span(span)
+}
+
+/// Rejects characters that XML 1.0 forbids in raw text starting at `start`.
+fn check_characters(raw: &str, start: usize) -> Result<(), Finding> {
+    match raw.char_indices().find(|(_, c)| !is_xml_char(*c)) {
+        Some((i, c)) => Err(forbidden_character(
+            c,
+            Span::new(start + i, start + i + c.len_utf8()),
+        )),
+        None => Ok(()),
     }
 }
 

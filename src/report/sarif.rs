@@ -51,9 +51,11 @@ fn descriptor(rule: &Rule) -> Value {
 pub fn artifact_uri(name: &str) -> String {
     let path = std::path::Path::new(name);
     if path.is_absolute() {
-        let relative = std::env::current_dir()
-            .ok()
-            .and_then(|cwd| path.strip_prefix(cwd).ok().map(|p| p.to_string_lossy().into_owned()));
+        let relative = std::env::current_dir().ok().and_then(|cwd| {
+            path.strip_prefix(cwd)
+                .ok()
+                .map(|p| p.to_string_lossy().into_owned())
+        });
         match relative {
             Some(relative) => return artifact_uri(&relative),
             None => {
