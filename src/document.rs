@@ -164,6 +164,11 @@ impl PositionText {
     pub fn line_text(&self, line: usize) -> &str {
         self.index.line_text(&self.text, line)
     }
+
+    /// Returns the byte offset where the 1-based `line` starts.
+    pub fn line_start(&self, line: usize) -> usize {
+        self.index.line_start(line)
+    }
 }
 
 /// A top-level plist key other than `sites`, kept so that nothing is lost.

@@ -98,6 +98,11 @@ impl LineIndex {
         }
     }
 
+    /// Returns the byte offset where the 1-based `line` starts.
+    pub fn line_start(&self, line: usize) -> usize {
+        self.starts[line - 1]
+    }
+
     /// Returns the text of the 1-based `line` without its line break.
     pub fn line_text<'t>(&self, text: &'t str, line: usize) -> &'t str {
         let start = self.starts[line - 1];

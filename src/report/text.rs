@@ -6,7 +6,8 @@ use std::io::{self, Write};
 use annotate_snippets::{AnnotationKind, Level, Origin, Renderer, Snippet};
 use colored::{ColoredString, Colorize};
 
-use super::{FileReport, locate};
+use super::{FileReport, Located, locate};
+use crate::document::PositionText;
 use crate::finding::{Finding, Severity};
 
 fn severity_label(severity: Severity) -> ColoredString {
@@ -97,44 +98,29 @@ fn render_finding(renderer: &Renderer, report: &FileReport, finding: &Finding) -
     };
     let mut group = match (locate(doc, finding), &doc.positions) {
         (Some(at), Some(positions)) => {
-            // Only the lines of the span go to the renderer, so that a large
-            // file costs no more than a small one.
-            let last = at.end.line.min(at.start.line + MAX_SNIPPET_LINES - 1);
-            let lines: Vec<&str> = (at.start.line..=last)
-                .map(|l| positions.line_text(l))
-                .collect();
-            let source = lines.join("\n");
-            // Offsets in `source`, from the line and the column in characters,
-            // since `source` joins the lines with LF whatever the file used.
-            let offset_of = |line: usize, column: usize| {
-                let before: usize = lines[..line - at.start.line]
-                    .iter()
-                    .map(|l| l.len() + 1)
-                    .sum();
-                let text = lines[line - at.start.line];
-                before
-                    + text
-                        .char_indices()
-                        .nth(column - 1)
-                        .map_or(text.len(), |(i, _)| i)
+            // The renderer would compute the column from the cut line, so
+            // the snippet has no path and the `-->` line is added below.
+            let (source, annotated) = excerpt(positions, finding, &at);
+            let snippet = Snippet::source(source)
+                .line_start(at.start.line)
+                .annotation(AnnotationKind::Primary.span(annotated));
+            let mut group = title.element(snippet);
+            if let Some(help) = &finding.help {
+                group = group.element(Level::HELP.message(help.as_str()));
+            }
+            let rendered = renderer.render(&[group]);
+            let last_line = at.end.line.min(at.start.line + MAX_SNIPPET_LINES - 1);
+            let arrow = format!(
+                "{}{} {path}:{}:{}",
+                " ".repeat(last_line.to_string().len()),
+                "-->".blue().bold(),
+                at.start.line,
+                at.start.column
+            );
+            return match rendered.split_once('\n') {
+                Some((head, rest)) => format!("{head}\n{arrow}\n{rest}"),
+                None => format!("{rendered}\n{arrow}"),
             };
-            let start = offset_of(at.start.line, at.start.column);
-            let end = if at.end.line > last {
-                source.len()
-            } else {
-                offset_of(at.end.line, at.end.column)
-            };
-            let end = if end <= start {
-                next_boundary(&source, start)
-            } else {
-                end
-            };
-            title.element(
-                Snippet::source(source)
-                    .line_start(at.start.line)
-                    .path(path)
-                    .annotation(AnnotationKind::Primary.span(start..end)),
-            )
         }
         _ => {
             let place = match (&finding.key_path, &finding.pointer) {
@@ -152,6 +138,86 @@ fn render_finding(renderer: &Renderer, report: &FileReport, finding: &Finding) -
         group = group.element(Level::HELP.message(help.as_str()));
     }
     renderer.render(&[group])
+}
+
+/// Lines longer than this, in bytes, are cut around the span before
+/// rendering; the renderer shortens the rest to the terminal width itself.
+const LONG_LINE: usize = 400;
+
+/// Bytes of a long line kept on each side of the span.
+const CONTEXT: usize = 120;
+
+/// Builds the source shown for a finding: the lines of its span, each cut to
+/// the span and `CONTEXT` bytes around it, so that a finding on a long line
+/// (JSON on one line in a plist) costs no more than one on a short line.
+/// Returns the source and the span's range in it.
+fn excerpt(
+    positions: &PositionText,
+    finding: &Finding,
+    at: &Located,
+) -> (String, std::ops::Range<usize>) {
+    let span = finding.span.unwrap_or_default();
+    let last = at.end.line.min(at.start.line + MAX_SNIPPET_LINES - 1);
+    let mut source = String::new();
+    let mut start = 0;
+    let mut end = None;
+    for line in at.start.line..=last {
+        if line > at.start.line {
+            source.push('\n');
+        }
+        let line_start = positions.line_start(line);
+        let text = positions.line_text(line);
+        // The part of the span on this line, in bytes from the line start.
+        let from_span = span.start.saturating_sub(line_start).min(text.len());
+        let to_span = span
+            .end
+            .saturating_sub(line_start)
+            .min(text.len())
+            .max(from_span);
+        let (from, to) = if text.len() > LONG_LINE {
+            (
+                floor_boundary(text, from_span.saturating_sub(CONTEXT)),
+                ceil_boundary(text, (to_span + CONTEXT).min(text.len())),
+            )
+        } else {
+            (0, text.len())
+        };
+        if from > 0 {
+            source.push('…');
+        }
+        let piece_start = source.len();
+        source.push_str(&text[from..to]);
+        if to < text.len() {
+            source.push('…');
+        }
+        if line == at.start.line {
+            start = piece_start + (from_span - from);
+        }
+        if line == at.end.line {
+            end = Some(piece_start + (to_span - from));
+        }
+    }
+    let end = end.unwrap_or(source.len()).max(start);
+    let end = if end == start {
+        next_boundary(&source, start)
+    } else {
+        end
+    };
+    (source, start..end)
+}
+
+fn floor_boundary(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+fn ceil_boundary(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    at
 }
 
 /// Returns the offset after the character at `at`, or `at` at the end, so
