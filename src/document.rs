@@ -141,6 +141,9 @@ impl InputKind {
 #[derive(Debug, Clone)]
 pub struct PositionText {
     pub text: String,
+    /// Bytes in the file before `text` starts: 3 for a UTF-8 byte order
+    /// mark, which the reader strips. Byte offsets in reports add it.
+    pub file_offset: usize,
     index: LineIndex,
     /// The plist key whose string value is the text, when the text is not
     /// the file itself (a binary plist has no lines of its own).
@@ -152,6 +155,7 @@ impl PositionText {
         let index = LineIndex::new(&text);
         PositionText {
             text,
+            file_offset: 0,
             index,
             embedded_in,
         }

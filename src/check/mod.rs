@@ -114,6 +114,17 @@ pub fn check_sites(sites: &Node, ctx: Context, sink: &mut Sink) {
     site::check_duplicate_members(sites, "", sink);
     let items = match &sites.value {
         Value::Array(items) => items,
+        Value::String(inner) if inner.trim_start().starts_with('[') => {
+            let finding = Finding::new(
+                &rules::SITES_NOT_ARRAY,
+                "the site list is a JSON string that contains JSON: it was encoded twice",
+            )
+            .help("remove the outer quotes and the backslash before each inner quote")
+            .span(sites.span)
+            .pointer("");
+            sink.push(finding);
+            return;
+        }
         Value::Object(_) if sites.get("sites").is_some() => {
             let finding = Finding::new(
                 &rules::SITES_NOT_ARRAY,

@@ -196,7 +196,7 @@ rules! {
         "{\"title\":\"Wiki\",\"baseURL\":\"https://confluence.example.com\"}";
     BASE_URL_PAGE_PATH = "base-url-page-path", Error,
         "`baseURL` is the address of a page, not the base URL",
-        "A path with `/display/`, `/pages/`, `/spaces/`, `/plugins/` or a `*.action` file was copied from the address bar. The app appends its own paths, so every request fails. Keep the context path (`/confluence`, `/wiki`) and cut the rest.",
+        "A path with `/display/`, `/pages/`, `/spaces/`, `/plugins/` or `/x/` followed by more, a `*.action` file, or a `/rest/` resource was copied from the address bar. The app appends its own paths, so every request fails. Keep the context path (`/confluence`, `/wiki`) and cut the rest.",
         "{\"title\":\"Wiki\",\"baseURL\":\"https://example.com/confluence/display/ENG/Home\"}",
         "{\"title\":\"Wiki\",\"baseURL\":\"https://example.com/confluence\"}";
     BASE_URL_TRAILING_SLASH = "base-url-trailing-slash", Warning,

@@ -207,10 +207,13 @@ fn check_title(members: &Members, index: usize, sink: &mut Sink) {
         return;
     };
     check_title_characters(title, member, &pointer, sink);
-    if title.trim().is_empty() {
+    if title.chars().all(super::url::is_blank) {
         let finding = Finding::new(
             &rules::TITLE_REQUIRED,
-            format!("site {} has an empty `title`", index + 1),
+            format!(
+                "site {} has an empty `title`, or one of invisible characters only",
+                index + 1
+            ),
         )
         .help("write the name the app shows for the site")
         .span(member.value.span)
@@ -322,16 +325,33 @@ const PLACEHOLDERS: &[&str] = &[
     "{clientid}",
     "[clientid]",
     "<yourclientid>",
+    "<id>",
+    "{id}",
+    "yourid",
+    "changethis",
+    "fixme",
+    "secret",
     "id",
     "example",
     "...",
     "…",
 ];
 
+/// Says whether a client ID is a stand-in: a known placeholder, one
+/// character repeated (`xxxx`, 32 zeros), or text that names the client ID
+/// or asks for it to be replaced (`${clientID}`, `REPLACE_ME`).
 fn is_placeholder(id: &str) -> bool {
     let folded = suggest::fold(id);
-    let run_of_x = folded.len() >= 3 && folded.chars().all(|c| c == 'x');
-    run_of_x || PLACEHOLDERS.contains(&folded.as_str())
+    let mut chars = folded.chars();
+    let first = chars.next();
+    let one_repeated = folded.chars().count() >= 3 && chars.all(|c| Some(c) == first);
+    // Folding drops punctuation, so `...` folds to nothing.
+    one_repeated
+        || folded.is_empty()
+        || PLACEHOLDERS.contains(&folded.as_str())
+        || folded.contains("clientid")
+        || folded.starts_with("replace")
+        || folded.starts_with("insert")
 }
 
 fn check_client_id(id: &str, member: &Member, pointer: &str, sink: &mut Sink) {
@@ -352,7 +372,7 @@ fn check_client_id(id: &str, member: &Member, pointer: &str, sink: &mut Sink) {
     if is_placeholder(id) {
         sink.push(at(Finding::new(
             &rules::CLIENT_ID_PLACEHOLDER,
-            format!("`{id}` is a documentation placeholder, not a client ID"),
+            format!("`{id}` is a placeholder, not a client ID"),
         )
         .help("in Confluence, create an incoming application link (External application, direction Incoming, redirect URL `confluence-server://oauth-callback`, permission WRITE) and paste the client ID it shows")));
         return;
@@ -366,7 +386,10 @@ fn check_client_id(id: &str, member: &Member, pointer: &str, sink: &mut Sink) {
         };
         sink.push(at(Finding::new(
             &rules::CLIENT_ID_WHITESPACE,
-            format!("`clientID` `{}` contains whitespace", id.escape_debug()),
+            format!(
+                "`clientID` `{}` contains whitespace or an invisible character",
+                id.escape_debug()
+            ),
         )
         .help(help)));
         return;

@@ -9,7 +9,7 @@ use crate::source::Span;
 /// Path segments that start a Confluence page address, so that everything
 /// from them on was copied from the browser's address bar. A `*.action` file
 /// counts too.
-const CONFLUENCE_PAGE_SEGMENTS: &[&str] = &["display", "pages", "spaces", "plugins"];
+const CONFLUENCE_PAGE_SEGMENTS: &[&str] = &["display", "pages", "spaces", "plugins", "x"];
 
 /// Path segments of Jira pages (`/browse/KEY-1`, `/secure/Dashboard.jspa`),
 /// and a `*.jspa` file.
@@ -29,6 +29,17 @@ pub fn check_base_url(raw: &str, span: Span, pointer: &str, has_oauth: bool, sin
         report(Finding::new(
             &rules::MDM_TOKEN,
             format!("`baseURL` contains the {} variable `{}`, but every user connects to the same server", token.mdm, token.text),
+        )
+        .help("write the server's base URL itself, such as https://confluence.example.com"));
+        return;
+    }
+    // Braces never belong in a base URL: they are a template variable or a
+    // token of an MDM not listed, raw or percent-encoded.
+    let lower = raw.to_ascii_lowercase();
+    if raw.contains(['{', '}']) || lower.contains("%7b") || lower.contains("%7d") {
+        report(Finding::new(
+            &rules::MDM_TOKEN,
+            format!("`baseURL` `{raw}` contains braces, the mark of a variable that was never replaced"),
         )
         .help("write the server's base URL itself, such as https://confluence.example.com"));
         return;
@@ -56,6 +67,10 @@ pub fn check_base_url(raw: &str, span: Span, pointer: &str, has_oauth: bool, sin
         }
     }
 
+    if let Some(finding) = check_shape(trimmed) {
+        report(finding);
+        return;
+    }
     let url = match Url::parse(trimmed) {
         Ok(url)
             if matches!(url.scheme(), "http" | "https")
@@ -94,6 +109,24 @@ pub fn check_base_url(raw: &str, span: Span, pointer: &str, has_oauth: bool, sin
     };
 
     let origin = origin_of(&url);
+    if url.port() == Some(0) {
+        report(
+            Finding::new(
+                &rules::BASE_URL_INVALID,
+                "`baseURL` has port 0, which no server listens on",
+            )
+            .help("write the port users open Confluence at, or leave it out for 443"),
+        );
+    }
+    if url.path().to_ascii_lowercase().contains(";jsessionid") {
+        report(
+            Finding::new(
+                &rules::BASE_URL_QUERY,
+                "`baseURL` carries a session ID (`;jsessionid=...`) copied from the browser",
+            )
+            .help(format!("write \"{origin}\" with the context path only")),
+        );
+    }
     if !url.username().is_empty() || url.password().is_some() {
         report(Finding::new(
             &rules::BASE_URL_USER_INFO,
@@ -160,9 +193,68 @@ pub fn check_base_url(raw: &str, span: Span, pointer: &str, has_oauth: bool, sin
 /// invisible format character (zero-width space, joiners, word joiner, BOM)
 /// that copying from a web page or chat can carry along.
 pub fn is_blank(c: char) -> bool {
-    c.is_whitespace()
-        || c.is_control()
-        || matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
+    c.is_whitespace() || c.is_control() || is_invisible(c)
+}
+
+/// Says whether a character is an invisible format character: soft hyphen,
+/// zero-width characters and joiners, bidirectional controls (which can make
+/// a URL read differently from what it is), word joiners, variation
+/// selectors and the BOM.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{061C}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+    )
+}
+
+/// Checks what URL parsers forgive: a backslash, which they read as `/`,
+/// and a scheme not followed by exactly `//` and a host, such as
+/// `https:/host` or `https:///host`.
+fn check_shape(trimmed: &str) -> Option<Finding> {
+    if trimmed.contains('\\') {
+        return Some(
+            Finding::new(
+                &rules::BASE_URL_INVALID,
+                format!("`baseURL` `{trimmed}` contains a backslash"),
+            )
+            .help(format!("write \"{}\"", trimmed.replace('\\', "/"))),
+        );
+    }
+    let lower = trimmed.to_ascii_lowercase();
+    let after_scheme = lower
+        .strip_prefix("https:")
+        .or_else(|| lower.strip_prefix("http:"))?;
+    let host_start = after_scheme
+        .strip_prefix("//")
+        .filter(|rest| !rest.starts_with('/') && !rest.is_empty());
+    match host_start {
+        None => Some(
+            Finding::new(
+                &rules::BASE_URL_INVALID,
+                format!("`baseURL` `{trimmed}` does not have `//` and a host after the scheme"),
+            )
+            .help("write https:// followed by the host, such as https://confluence.example.com"),
+        ),
+        Some(rest) => {
+            let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+            // `https://@host` parses with an empty user name, which the
+            // check after parsing does not see.
+            authority.starts_with('@').then(|| {
+                Finding::new(
+                    &rules::BASE_URL_USER_INFO,
+                    "`baseURL` has an `@` before the host, the place of a user name or password",
+                )
+                .help("write only the host after https://")
+            })
+        }
+    }
 }
 
 fn missing_scheme(trimmed: &str) -> Finding {
@@ -228,11 +320,19 @@ fn check_path(url: &Url, origin: &str, trimmed: &str, report: &mut impl FnMut(Fi
 }
 
 /// Returns the path before the first page marker, when there is one.
+///
+/// A marker segment counts only when more follows it (`/display/ENG`), so
+/// that a context path named like one (`/pages`) is not taken for a page. A
+/// `*.action` file or a `rest` segment (a REST resource, which the app
+/// appends itself) counts anywhere.
 fn cut_page_path(url: &Url) -> Option<String> {
     let segments: Vec<&str> = url.path_segments()?.collect();
-    let at = segments.iter().position(|s| {
+    let at = segments.iter().enumerate().position(|(i, s)| {
         let lower = s.to_ascii_lowercase();
-        CONFLUENCE_PAGE_SEGMENTS.contains(&lower.as_str()) || lower.ends_with(".action")
+        let followed = segments.get(i + 1).is_some_and(|next| !next.is_empty());
+        (CONFLUENCE_PAGE_SEGMENTS.contains(&lower.as_str()) && followed)
+            || lower.ends_with(".action")
+            || lower == "rest"
     })?;
     Some(segments[..at].iter().map(|s| format!("/{s}")).collect())
 }
@@ -348,6 +448,48 @@ mod tests {
         assert_eq!(
             ids("ftp://confluence.example.com", false),
             ["base-url-invalid"]
+        );
+    }
+
+    #[test]
+    fn forgiven_shapes_reported() {
+        assert_eq!(ids("https:/a.example.com", false), ["base-url-invalid"]);
+        assert_eq!(ids("https:///a.example.com", false), ["base-url-invalid"]);
+        assert_eq!(ids("https://@a.example.com", false), ["base-url-user-info"]);
+        assert_eq!(
+            ids("https://a.example.com\\confluence", false),
+            ["base-url-invalid"]
+        );
+        assert_eq!(ids("https://a.example.com:0", false), ["base-url-invalid"]);
+        assert_eq!(
+            ids("https://a.example.com/;jsessionid=ABC", false),
+            ["base-url-query"]
+        );
+        assert_eq!(ids("https://a.example.com/${EMAIL}", false), ["mdm-token"]);
+        assert_eq!(
+            ids("https://a.example.com/%7B%7Busername%7D%7D", false),
+            ["mdm-token"]
+        );
+        assert_eq!(
+            ids("https://a.example.com\u{202E}", false),
+            ["base-url-whitespace"]
+        );
+    }
+
+    #[test]
+    fn page_markers_need_a_following_segment() {
+        assert_eq!(
+            ids("https://a.example.com/x/AbCd", false),
+            ["base-url-page-path"]
+        );
+        assert_eq!(
+            ids("https://a.example.com/rest/api/content", false),
+            ["base-url-page-path"]
+        );
+        assert!(ids("https://example.com/pages", false).is_empty());
+        assert_eq!(
+            ids("https://example.com/spaces/", false),
+            ["base-url-trailing-slash"]
         );
     }
 

@@ -87,6 +87,8 @@ fn build(text: &str, findings: &mut Vec<Finding>) -> Option<Node> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
+        // Hand-written inventories often put a space after each comma.
+        .trim(csv::Trim::All)
         .delimiter(delimiter)
         .from_reader(text.as_bytes());
     let mut records = reader.records();
@@ -138,7 +140,12 @@ fn build(text: &str, findings: &mut Vec<Finding>) -> Option<Node> {
             findings.push(
                 Finding::new(
                     &rules::CSV_SYNTAX,
-                    format!("this row has {} fields, but the header has {}", record.len(), columns.len()),
+                    format!(
+                        "this row has {} field{}, but the header has {}",
+                        record.len(),
+                        if record.len() == 1 { "" } else { "s" },
+                        columns.len()
+                    ),
                 )
                 .help("quote a field that contains the delimiter, and give every row the header's columns")
                 .span(Span::new(start, line_end)),

@@ -66,6 +66,12 @@ pub fn read(name: &str, bytes: &[u8], format: InputFormat) -> Document {
         }
     };
     let mut doc = read_text(name, text, format);
+    if bytes.starts_with(b"\xEF\xBB\xBF")
+        && let Some(positions) = &mut doc.positions
+        && positions.embedded_in.is_none()
+    {
+        positions.file_offset = 3;
+    }
     if doc.kind == InputKind::Csv {
         // Spreadsheets write a BOM or UTF-16 as a matter of course, and an
         // inventory is never pasted into an MDM, so encoding is only noted.
@@ -164,7 +170,7 @@ fn detect(start: &str) -> Detected {
     if start.starts_with('<') {
         return Detected::Xml;
     }
-    if start.starts_with('[') || start.starts_with('{') {
+    if start.starts_with(['[', '{', '"']) {
         return Detected::Json;
     }
     if csv::looks_like_header(start) {

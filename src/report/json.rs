@@ -54,7 +54,8 @@ struct FindingEntry<'a> {
     /// 1-based line and column (Unicode characters) of the start and end.
     start: Option<crate::source::Position>,
     end: Option<crate::source::Position>,
-    /// Byte offsets into the file's text (after decoding UTF-16, if it was).
+    /// Byte offsets into the file (into its text decoded to UTF-8, if it was
+    /// UTF-16).
     byte_start: Option<usize>,
     byte_end: Option<usize>,
     /// JSON Pointer into the site list.
@@ -86,6 +87,7 @@ pub fn write_json(
                         .positions
                         .as_ref()
                         .is_some_and(|p| p.embedded_in.is_none());
+                    let shift = report.doc.positions.as_ref().map_or(0, |p| p.file_offset);
                     FindingEntry {
                         rule: finding.rule.id,
                         severity: finding.severity,
@@ -93,8 +95,8 @@ pub fn write_json(
                         help: finding.help.as_deref(),
                         start: at.as_ref().map(|a| a.start),
                         end: at.as_ref().map(|a| a.end),
-                        byte_start: finding.span.filter(|_| in_file).map(|s| s.start),
-                        byte_end: finding.span.filter(|_| in_file).map(|s| s.end),
+                        byte_start: finding.span.filter(|_| in_file).map(|s| s.start + shift),
+                        byte_end: finding.span.filter(|_| in_file).map(|s| s.end + shift),
                         pointer: finding.pointer.as_deref(),
                         key_path: finding.key_path.as_deref(),
                     }
