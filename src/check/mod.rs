@@ -70,7 +70,16 @@ pub fn check(doc: &Document, policy: &Policy) -> Vec<Finding> {
     keys::check_other_keys(&doc.other_keys, &mut sink);
     if let Some(sites) = &doc.sites {
         check_sites(sites, ctx, &mut sink);
-        for finding in schema::check(sites) {
+        // Past the cap with an error already found, the schema stage can
+        // change neither the exit status nor what is shown, so skip its cost.
+        let has_error = sink.dropped.errors > 0
+            || sink.findings.iter().any(|f| f.severity == Severity::Error);
+        let schema_findings = if sink.is_full() && has_error {
+            Vec::new()
+        } else {
+            schema::check(sites)
+        };
+        for finding in schema_findings {
             if !sink.covered.covers(&finding) {
                 sink.push(finding);
             }
