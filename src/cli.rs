@@ -6,7 +6,11 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::check::policy::{Level, Policy};
+use crate::app::{App, Mdm};
+use crate::check::{
+    self,
+    policy::{Level, Policy},
+};
 use crate::commands::generate::{FlagSite, GenerateOptions, SiteSource};
 use crate::commands::validate::ValidateOptions;
 use crate::commands::{self, Status, Streams};
@@ -15,7 +19,7 @@ use crate::finding::Severity;
 use crate::input::DEFAULT_MAX_INPUT_SIZE;
 use crate::read::InputFormat;
 use crate::report::ReportFormat;
-use crate::write::OutputFormat;
+use crate::write::{OutputFormat, TableStyle, WriteOptions};
 
 /// Generate and validate the MDM managed app configuration of the
 /// Confluence Data Center iOS app.
@@ -50,6 +54,11 @@ pub enum Command {
     /// bodies and CSV inventories.
     #[command(after_help = "Example:\n  confluence-mdm validate appconfig.plist sites.json")]
     Validate(ValidateArgs),
+    /// Convert a config from one format to another, checking it on the way.
+    #[command(
+        after_help = "Examples:\n  confluence-mdm convert appconfig.plist --format dict\n  confluence-mdm convert sites.json --mdm intune --format intune-graph -o body.json"
+    )]
+    Convert(ConvertArgs),
     /// Print the JSON Schema (draft 2020-12) of the `sites` value.
     Schema,
     /// List every rule with its default severity.
@@ -101,16 +110,111 @@ pub struct GenerateArgs {
     #[arg(long, value_name = "BOOL", requires = "client_id", value_parser = parse_bool, help_heading = "One site from flags")]
     pub cache_session_in_mobile_browser: Option<bool>,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = OutputFormatArg::Plist, help_heading = "Output")]
-    pub format: OutputFormatArg,
+    #[command(flatten)]
+    pub output: OutputArgs,
+
+    #[command(flatten)]
+    pub target: TargetArgs,
+
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    /// The config to convert, in any format `validate` reads; `-` reads stdin.
+    #[arg(value_name = "IN")]
+    pub input: String,
+
+    /// Input format; `auto` detects it from the content.
+    #[arg(long, value_enum, default_value_t = InputFormatArg::Auto, help_heading = "Input")]
+    pub input_format: InputFormatArg,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+
+    #[command(flatten)]
+    pub target: TargetArgs,
+
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// The output options of `generate` and `convert`.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Output format [default: the MDM's format with --mdm, else plist].
+    #[arg(long, value_enum, help_heading = "Output")]
+    pub format: Option<OutputFormatArg>,
 
     /// Write to FILE atomically instead of stdout.
     #[arg(short, long, value_name = "FILE", help_heading = "Output")]
     pub output: Option<PathBuf>,
 
-    #[command(flatten)]
-    pub common: CommonArgs,
+    /// Write the site list alone even when the input has other top-level
+    /// keys that the format cannot hold (json, specfile).
+    #[arg(long, help_heading = "Output")]
+    pub drop_other_keys: bool,
+
+    /// The app's bundle ID, for `--format specfile` (letters, digits and dots).
+    #[arg(long, value_name = "ID", help_heading = "Specfile")]
+    pub bundle_id: Option<String>,
+
+    /// The specfile's version, an integer from 1 to 99999.
+    #[arg(long, value_name = "N", default_value_t = 1, help_heading = "Specfile")]
+    pub spec_version: u32,
+
+    /// `displayName` of the Graph body, for `--format intune-graph`.
+    #[arg(long, value_name = "TEXT", help_heading = "Intune Graph")]
+    pub display_name: Option<String>,
+
+    /// `description` of the Graph body.
+    #[arg(long, value_name = "TEXT", help_heading = "Intune Graph")]
+    pub description: Option<String>,
+
+    /// Intune mobile app ID for `targetedMobileApps` (repeatable).
+    #[arg(long, value_name = "ID", help_heading = "Intune Graph")]
+    pub intune_app_id: Vec<String>,
+
+    /// How `--format table` writes its rows.
+    #[arg(long, value_enum, default_value_t = TableStyleArg::Csv, help_heading = "Output")]
+    pub table_style: TableStyleArg,
+}
+
+/// The app and the MDM a config is for.
+#[derive(Debug, Args)]
+pub struct TargetArgs {
+    /// The Data Center app that reads the config.
+    #[arg(long, value_enum, default_value_t = AppArg::Confluence, help_heading = "Target")]
+    pub app: AppArg,
+
+    /// The MDM the config goes to: sets the default output format and checks
+    /// its variables and the shape it takes.
+    #[arg(long, value_enum, help_heading = "Target")]
+    pub mdm: Option<MdmArg>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum AppArg {
+    Confluence,
+    Jira,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum MdmArg {
+    Intune,
+    Jamf,
+    WorkspaceOne,
+    Ivanti,
+    Kandji,
+    Fleet,
+    Generic,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum TableStyleArg {
+    Csv,
+    Markdown,
 }
 
 #[derive(Debug, Args)]
@@ -141,6 +245,9 @@ pub struct ValidateArgs {
     /// Also list each file's detected kind and the files skipped in directories.
     #[arg(short, long)]
     pub verbose: bool,
+
+    #[command(flatten)]
+    pub target: TargetArgs,
 
     #[command(flatten)]
     pub common: CommonArgs,
@@ -184,16 +291,28 @@ pub enum InputFormatArg {
     Csv,
     /// XML or binary plist, full document or bare <dict>.
     Plist,
+    /// An AppConfig specfile, checked as a specfile.
+    Specfile,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum OutputFormatArg {
     /// The value of `sites`, for an MDM's value field.
     Json,
+    /// {"sites": "<site list as a JSON string>"}, with any other keys.
+    JsonObject,
     /// A full XML plist document.
     Plist,
     /// The bare <dict> body for Intune's and Jamf's XML fields.
     Dict,
+    /// A binary plist.
+    Binary,
+    /// An AppConfig specfile describing the `sites` key (needs --bundle-id).
+    Specfile,
+    /// The JSON body of a Microsoft Graph iosMobileAppConfiguration.
+    IntuneGraph,
+    /// Key, value type and value rows for key-value consoles.
+    Table,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -219,6 +338,7 @@ impl From<InputFormatArg> for InputFormat {
             InputFormatArg::Json => InputFormat::Json,
             InputFormatArg::Csv => InputFormat::Csv,
             InputFormatArg::Plist => InputFormat::Plist,
+            InputFormatArg::Specfile => InputFormat::Specfile,
         }
     }
 }
@@ -227,8 +347,13 @@ impl From<OutputFormatArg> for OutputFormat {
     fn from(arg: OutputFormatArg) -> Self {
         match arg {
             OutputFormatArg::Json => OutputFormat::Json,
+            OutputFormatArg::JsonObject => OutputFormat::JsonObject,
             OutputFormatArg::Plist => OutputFormat::Plist,
             OutputFormatArg::Dict => OutputFormat::Dict,
+            OutputFormatArg::Binary => OutputFormat::Binary,
+            OutputFormatArg::Specfile => OutputFormat::Specfile,
+            OutputFormatArg::IntuneGraph => OutputFormat::IntuneGraph,
+            OutputFormatArg::Table => OutputFormat::Table,
         }
     }
 }
@@ -274,6 +399,7 @@ pub fn run(cli: Cli, streams: &mut Streams) -> anyhow::Result<Status> {
     match cli.command {
         Command::Generate(args) => commands::generate::run(&generate_options(args)?, streams),
         Command::Validate(args) => commands::validate::run(&validate_options(args)?, streams),
+        Command::Convert(args) => commands::generate::run(&convert_options(args)?, streams),
         Command::Schema => commands::schema::run(streams),
         Command::Rules => commands::rules::run(streams),
         Command::Explain { rule } => commands::explain::run(&rule, streams),
@@ -311,15 +437,92 @@ fn generate_options(args: GenerateArgs) -> anyhow::Result<GenerateOptions> {
             cache_session: args.cache_session_in_mobile_browser,
         }),
     };
+    build_options(
+        source,
+        args.input_format,
+        args.output,
+        args.target,
+        args.common,
+    )
+}
+
+fn convert_options(args: ConvertArgs) -> anyhow::Result<GenerateOptions> {
+    build_options(
+        SiteSource::File(args.input),
+        args.input_format,
+        args.output,
+        args.target,
+        args.common,
+    )
+}
+
+fn check_options(target: &TargetArgs, common: &CommonArgs) -> anyhow::Result<check::Options> {
+    Ok(check::Options {
+        policy: policy(common)?,
+        app: target.app.into(),
+        mdm: target.mdm.map(Mdm::from),
+    })
+}
+
+fn build_options(
+    source: SiteSource,
+    input_format: InputFormatArg,
+    output: OutputArgs,
+    target: TargetArgs,
+    common: CommonArgs,
+) -> anyhow::Result<GenerateOptions> {
+    let check = check_options(&target, &common)?;
+    let format = match (output.format, check.mdm) {
+        (Some(format), _) => format.into(),
+        (None, Some(mdm)) => mdm.default_format(),
+        (None, None) => OutputFormat::Plist,
+    };
+    let write = WriteOptions {
+        app: check.app,
+        bundle_id: output.bundle_id,
+        spec_version: output.spec_version,
+        display_name: output.display_name,
+        description: output.description,
+        intune_app_ids: output.intune_app_id,
+        table_style: match output.table_style {
+            TableStyleArg::Csv => TableStyle::Csv,
+            TableStyleArg::Markdown => TableStyle::Markdown,
+        },
+    };
     Ok(GenerateOptions {
         source,
-        input_format: args.input_format.into(),
-        format: args.format.into(),
-        output: args.output,
-        policy: policy(&args.common)?,
-        quiet: args.common.quiet,
-        max_input_size: args.common.max_input_size,
+        input_format: input_format.into(),
+        format,
+        output: output.output,
+        drop_other_keys: output.drop_other_keys,
+        write,
+        check,
+        quiet: common.quiet,
+        max_input_size: common.max_input_size,
     })
+}
+
+impl From<AppArg> for App {
+    fn from(arg: AppArg) -> Self {
+        match arg {
+            AppArg::Confluence => App::Confluence,
+            AppArg::Jira => App::Jira,
+        }
+    }
+}
+
+impl From<MdmArg> for Mdm {
+    fn from(arg: MdmArg) -> Self {
+        match arg {
+            MdmArg::Intune => Mdm::Intune,
+            MdmArg::Jamf => Mdm::Jamf,
+            MdmArg::WorkspaceOne => Mdm::WorkspaceOne,
+            MdmArg::Ivanti => Mdm::Ivanti,
+            MdmArg::Kandji => Mdm::Kandji,
+            MdmArg::Fleet => Mdm::Fleet,
+            MdmArg::Generic => Mdm::Generic,
+        }
+    }
 }
 
 fn validate_options(args: ValidateArgs) -> anyhow::Result<ValidateOptions> {
@@ -327,7 +530,7 @@ fn validate_options(args: ValidateArgs) -> anyhow::Result<ValidateOptions> {
         files: args.files,
         input_format: args.input_format.into(),
         report: args.format.into(),
-        policy: policy(&args.common)?,
+        check: check_options(&args.target, &args.common)?,
         quiet: args.common.quiet,
         output: args.output,
         stdin_filename: args.stdin_filename,

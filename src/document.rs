@@ -109,6 +109,14 @@ pub enum InputKind {
     PlistDict,
     PlistBinary,
     Csv,
+    /// `{"sites": "<JSON text>"}`.
+    JsonObject,
+    /// The JSON body of a Microsoft Graph `iosMobileAppConfiguration`.
+    IntuneGraph,
+    /// Key, type and value rows, as CSV or Markdown.
+    Table,
+    /// An AppConfig specfile, checked as such.
+    Specfile,
     /// One site given by command-line flags.
     Flags,
     /// Content that matched no format.
@@ -123,6 +131,10 @@ impl InputKind {
             InputKind::PlistDict => "dict",
             InputKind::PlistBinary => "binary-plist",
             InputKind::Csv => "csv",
+            InputKind::JsonObject => "json-object",
+            InputKind::IntuneGraph => "intune-graph",
+            InputKind::Table => "table",
+            InputKind::Specfile => "specfile",
             InputKind::Flags => "flags",
             InputKind::Unknown => "unknown",
         }
@@ -132,7 +144,10 @@ impl InputKind {
     pub fn is_plist(self) -> bool {
         matches!(
             self,
-            InputKind::PlistXml | InputKind::PlistDict | InputKind::PlistBinary
+            InputKind::PlistXml
+                | InputKind::PlistDict
+                | InputKind::PlistBinary
+                | InputKind::IntuneGraph
         )
     }
 }

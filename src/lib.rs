@@ -2,6 +2,7 @@
 //! of the Confluence Data Center iOS app. `main.rs` only parses arguments and
 //! maps the result of `cli::run` to the exit status.
 
+pub mod app;
 pub mod check;
 pub mod cli;
 pub mod commands;

@@ -3,6 +3,7 @@
 
 pub mod keys;
 pub mod list;
+pub mod mdm;
 pub mod policy;
 pub mod rules;
 pub mod schema;
@@ -13,6 +14,7 @@ pub mod url;
 
 use std::collections::HashSet;
 
+use crate::app::{App, Mdm};
 use crate::document::{Document, InputKind, Node, Value};
 use crate::finding::{Finding, Severity, Tally};
 use policy::Policy;
@@ -21,6 +23,17 @@ use policy::Policy;
 #[derive(Debug, Clone, Copy)]
 pub struct Context {
     pub kind: InputKind,
+    pub app: App,
+    pub mdm: Option<Mdm>,
+}
+
+/// What a check run needs besides the document.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub policy: Policy,
+    pub app: App,
+    /// The MDM the config goes to, when known.
+    pub mdm: Option<Mdm>,
 }
 
 /// Most findings reported for one file. Past it, checking stops, so that a
@@ -58,22 +71,27 @@ impl Sink {
 }
 
 /// Runs every check on `doc` and returns all findings, sorted by position.
-pub fn check(doc: &Document, policy: &Policy) -> Vec<Finding> {
-    let ctx = Context { kind: doc.kind };
+pub fn check(doc: &Document, options: &Options) -> Vec<Finding> {
+    let ctx = Context {
+        kind: doc.kind,
+        app: options.app,
+        mdm: options.mdm,
+    };
     let mut sink = Sink {
-        policy: policy.clone(),
+        policy: options.policy.clone(),
         ..Sink::default()
     };
     for finding in &doc.findings {
         sink.push(finding.clone());
     }
+    mdm::check_document(doc, ctx, &mut sink);
     keys::check_other_keys(&doc.other_keys, &mut sink);
     if let Some(sites) = &doc.sites {
         check_sites(sites, ctx, &mut sink);
         // Past the cap with an error already found, the schema stage can
         // change neither the exit status nor what is shown, so skip its cost.
-        let has_error = sink.dropped.errors > 0
-            || sink.findings.iter().any(|f| f.severity == Severity::Error);
+        let has_error =
+            sink.dropped.errors > 0 || sink.findings.iter().any(|f| f.severity == Severity::Error);
         let schema_findings = if sink.is_full() && has_error {
             Vec::new()
         } else {

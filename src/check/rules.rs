@@ -94,6 +94,11 @@ rules! {
         "Managed app configuration is a dictionary. The root must be `<dict>` (bare, or inside `<plist>`), each `<key>` followed by one value.",
         "<plist><array>...</array></plist>",
         "<dict><key>sites</key><string>[...]</string></dict>";
+    SPECFILE_STRUCTURE = "specfile-structure", Error,
+        "a specfile checked with `--input-format specfile` does not follow the AppConfig schema",
+        "A specfile has <version> (1 to 99999), <bundleId> (letters, digits and dots), and a <dict> that declares `sites` as a <string> key, whose default value is the site list.",
+        "<managedAppConfiguration><version>0</version>...",
+        "<managedAppConfiguration><version>1</version><bundleId>com.example.app</bundleId>...";
     PLIST_WRAPPER = "plist-wrapper", Info,
         "a full plist document, where some MDMs take only the `<dict>`",
         "Intune's \"Enter XML data\" box and Jamf Pro's preferences field take the bare `<dict>` body and wrap it themselves; a pasted XML declaration, DOCTYPE or `<plist>` element breaks them. Ivanti and other MDMs that upload a plist file want the full document.",
@@ -229,6 +234,31 @@ rules! {
         "The server address and the client ID are the same for every user, and a token there makes each device's URL or ID different, or leaves it unreplaced where the MDM does not know the token.",
         "{\"title\":\"Wiki\",\"baseURL\":\"https://{{username}}.example.com\"}",
         "{\"title\":\"Wiki\",\"baseURL\":\"https://confluence.example.com\"}";
+    MDM_TOKEN_FOREIGN = "mdm-token-foreign", Warning,
+        "a variable of another MDM than the one given with `--mdm`",
+        "Each MDM replaces only its own variables. Another MDM's token stays in the config as written and shows in the app.",
+        "(with --mdm jamf) {\"title\":\"Wiki for {{mail}}\", ...}",
+        "(with --mdm jamf) {\"title\":\"Wiki for $EMAIL\", ...}";
+    MDM_TOKEN_NEAR_MISS = "mdm-token-near-miss", Warning,
+        "a misspelt variable of the MDM given with `--mdm`",
+        "A variable name the MDM does not know is never replaced, so the app shows it as written.",
+        "(with --mdm intune) {\"title\":\"{{userprinciplename}}\", ...}",
+        "(with --mdm intune) {\"title\":\"{{userprincipalname}}\", ...}";
+    MDM_TOKEN_UNSAFE = "mdm-token-unsafe", Warning,
+        "a variable whose value may contain a quote or backslash, inside the JSON",
+        "The MDM puts the value into the `sites` JSON as raw text. A display name such as `O\"Brien` would end the JSON string early and break the whole list.",
+        "(with --mdm jamf) {\"title\":\"Wiki of $FULLNAME\", ...}",
+        "(with --mdm jamf) {\"title\":\"Wiki\", ...}";
+    INTUNE_BRACES = "intune-braces", Error,
+        "`{{` or `}}` that is not an Intune token, with `--mdm intune`",
+        "Intune reserves double braces for its tokens and matches token names without regard to case, so other double braces break its substitution.",
+        "(with --mdm intune) {\"title\":\"{{team}} wiki\", ...}",
+        "(with --mdm intune) {\"title\":\"Team wiki\", ...}";
+    MDM_VALUE_TYPE = "mdm-value-type", Error,
+        "a plist value type that the MDM given with `--mdm` does not take",
+        "Intune's \"Enter XML data\" field takes integer, real, string, array, dict, true and false, and no <date> or <data>.",
+        "(with --mdm intune) <key>since</key><date>2026-01-01T00:00:00Z</date>",
+        "(with --mdm intune) <key>since</key><string>2026-01-01</string>";
     BASE_URL_DUPLICATE = "base-url-duplicate", Error,
         "two sites have the same base URL",
         "Base URLs are compared after normalising scheme and host case, default ports and trailing slashes. The app would list one server twice.",

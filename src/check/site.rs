@@ -364,7 +364,7 @@ fn check_client_id(id: &str, member: &Member, pointer: &str, sink: &mut Sink) {
     if let Some(token) = super::tokens::find(id).first() {
         sink.push(at(Finding::new(
             &rules::MDM_TOKEN,
-            format!("`clientID` contains the {} variable `{}`, but the client ID is the same for every user", token.mdm, token.text),
+            format!("`clientID` contains the {} variable `{}`, but the client ID is the same for every user", token.mdm_name(), token.text),
         )
         .help("paste the client ID of the incoming application link")));
         return;

@@ -28,7 +28,7 @@ pub fn check_base_url(raw: &str, span: Span, pointer: &str, has_oauth: bool, sin
     if let Some(token) = super::tokens::find(raw).first() {
         report(Finding::new(
             &rules::MDM_TOKEN,
-            format!("`baseURL` contains the {} variable `{}`, but every user connects to the same server", token.mdm, token.text),
+            format!("`baseURL` contains the {} variable `{}`, but every user connects to the same server", token.mdm_name(), token.text),
         )
         .help("write the server's base URL itself, such as https://confluence.example.com"));
         return;

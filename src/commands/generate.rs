@@ -4,7 +4,6 @@
 use std::path::{Path, PathBuf};
 
 use super::{Status, Streams, ignore_broken_pipe};
-use crate::check::policy::Policy;
 use crate::check::{self, rules};
 use crate::document::{Document, InputKind, Member, Node, Value};
 use crate::finding::{Finding, Severity};
@@ -13,7 +12,7 @@ use crate::model::{Config, SiteList};
 use crate::read::{self, InputFormat};
 use crate::report::{self, FileReport};
 use crate::source::Span;
-use crate::write::{self, OutputFormat, output};
+use crate::write::{self, OutputFormat, WriteOptions, output};
 
 /// Where the sites come from.
 pub enum SiteSource {
@@ -36,8 +35,12 @@ pub struct GenerateOptions {
     pub format: OutputFormat,
     /// `None` writes to stdout.
     pub output: Option<PathBuf>,
-    /// Rule levels, and `--strict` to refuse warnings as well as errors.
-    pub policy: Policy,
+    /// Rule levels, `--strict`, the app and the MDM.
+    pub check: check::Options,
+    /// Settings of the output formats.
+    pub write: WriteOptions,
+    /// Writes the site list alone when the format cannot hold other keys.
+    pub drop_other_keys: bool,
     pub quiet: bool,
     pub max_input_size: u64,
 }
@@ -57,13 +60,14 @@ pub fn run(options: &GenerateOptions, streams: &mut Streams) -> anyhow::Result<S
         SiteSource::Flags(site) => (flags_document(site), None::<PathBuf>),
     };
 
-    let mut findings = check::check(&doc, &options.policy);
+    let policy = &options.check.policy;
+    let mut findings = check::check(&doc, &options.check);
     // Whether the input was a full plist or a bare <dict> does not matter
     // here: the output format decides the shape.
     findings.retain(|f| !std::ptr::eq(f.rule, &rules::PLIST_WRAPPER));
     let blocking: Vec<&Finding> = findings
         .iter()
-        .filter(|f| options.policy.fails(f) && !is_normalised(f))
+        .filter(|f| policy.fails(f) && !is_normalised(f))
         .collect();
     let rejected = blocking.len();
     let errors = blocking
@@ -116,7 +120,7 @@ pub fn run(options: &GenerateOptions, streams: &mut Streams) -> anyhow::Result<S
             )?;
         }
     }
-    let config = Config {
+    let mut config = Config {
         sites,
         other_keys: doc
             .other_keys
@@ -124,14 +128,26 @@ pub fn run(options: &GenerateOptions, streams: &mut Streams) -> anyhow::Result<S
             .map(|k| (k.key.clone(), k.value.clone()))
             .collect(),
     };
-    let bytes = match write::render(&config, options.format) {
+    if options.drop_other_keys && !config.other_keys.is_empty() && !holds_other_keys(options.format)
+    {
+        let names: Vec<&str> = config.other_keys.iter().map(|(k, _)| k.as_str()).collect();
+        if !options.quiet {
+            writeln!(
+                streams.err,
+                "note: dropped the keys {} (--drop-other-keys)",
+                names.join(", ")
+            )?;
+        }
+        config.other_keys.clear();
+    }
+    let bytes = match write::render(&config, options.format, &options.write) {
         Ok(bytes) => bytes,
         Err(error) => {
             writeln!(streams.err, "error: {error:#}")?;
             return Ok(Status::Failure);
         }
     };
-    if let Some(status) = self_check(&bytes, &config, &options.policy, streams)? {
+    if let Some(status) = self_check(&bytes, &config, options, streams)? {
         return Ok(status);
     }
 
@@ -153,6 +169,11 @@ pub fn run(options: &GenerateOptions, streams: &mut Streams) -> anyhow::Result<S
     Ok(Status::Ok)
 }
 
+/// Says whether a format can carry top-level keys other than `sites`.
+fn holds_other_keys(format: OutputFormat) -> bool {
+    !matches!(format, OutputFormat::Json | OutputFormat::Specfile)
+}
+
 /// Says whether the generator fixes what a finding reports, so that it does
 /// not block the output even under `--strict`.
 fn is_normalised(finding: &Finding) -> bool {
@@ -166,14 +187,23 @@ fn is_normalised(finding: &Finding) -> bool {
 fn self_check(
     bytes: &[u8],
     config: &Config,
-    policy: &Policy,
+    options: &GenerateOptions,
     streams: &mut Streams,
 ) -> anyhow::Result<Option<Status>> {
-    let doc = read::read("<generated>", bytes, InputFormat::Auto);
-    let errors: Vec<_> = policy
-        .apply(check::check(&doc, policy))
+    // The specfile and the table are read back as their site list alone;
+    // checks of the MDM's shape apply to the config, not to those.
+    let check = check::Options {
+        mdm: None,
+        ..options.check.clone()
+    };
+    let input_format = match options.format {
+        OutputFormat::Specfile => InputFormat::Specfile,
+        _ => InputFormat::Auto,
+    };
+    let doc = read::read("<generated>", bytes, input_format);
+    let errors: Vec<_> = check::check(&doc, &check)
         .into_iter()
-        .filter(|f| policy.fails(f))
+        .filter(|f| check.policy.fails(f) && !is_normalised(f))
         .collect();
     let read_back = doc.sites.as_ref().and_then(SiteList::from_node);
     if errors.is_empty() && read_back.as_ref() == Some(&config.sites) {

@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 
 use super::{Status, Streams, ignore_broken_pipe};
 use crate::check;
-use crate::check::policy::Policy;
 use crate::document::Document;
 use crate::finding::Tally;
 use crate::input;
@@ -18,8 +17,8 @@ pub struct ValidateOptions {
     pub files: Vec<String>,
     pub input_format: InputFormat,
     pub report: ReportFormat,
-    /// Rule levels and `--strict`.
-    pub policy: Policy,
+    /// Rule levels, `--strict`, the app and the MDM.
+    pub check: check::Options,
     /// Show errors only, and no summary.
     pub quiet: bool,
     /// Where a machine format's document goes; `None` is stdout.
@@ -155,7 +154,7 @@ pub fn run(options: &ValidateOptions, streams: &mut Streams) -> anyhow::Result<S
         .iter()
         .map(|doc| FileReport {
             doc,
-            findings: check::check(doc, &options.policy),
+            findings: check::check(doc, &options.check),
         })
         .collect();
 
@@ -163,7 +162,7 @@ pub fn run(options: &ValidateOptions, streams: &mut Streams) -> anyhow::Result<S
     for report in &reports {
         for finding in &report.findings {
             tally.add(finding.severity);
-            if options.policy.fails(finding) {
+            if options.check.policy.fails(finding) {
                 status = status.max(Status::Findings);
             }
         }
@@ -179,7 +178,7 @@ pub fn run(options: &ValidateOptions, streams: &mut Streams) -> anyhow::Result<S
         ReportFormat::Sarif => report::write_sarif(&mut document, &reports, &unreadable)?,
         ReportFormat::Github => report::write_github(&mut document, &reports, &unreadable)?,
         ReportFormat::Junit => {
-            report::write_junit(&mut document, &reports, &unreadable, &options.policy)?
+            report::write_junit(&mut document, &reports, &unreadable, &options.check.policy)?
         }
         ReportFormat::Human | ReportFormat::Short => unreachable!("text formats return above"),
     }
@@ -215,7 +214,7 @@ fn write_text(
                 findings: report
                     .findings
                     .iter()
-                    .filter(|f| options.policy.fails(f))
+                    .filter(|f| options.check.policy.fails(f))
                     .cloned()
                     .collect(),
             };

@@ -325,11 +325,11 @@ impl<'t> Parser<'t> {
 }
 
 /// Says whether XML 1.0 allows the character (production 2, `Char`).
-fn is_xml_char(c: char) -> bool {
+pub(crate) fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
-fn forbidden_character(c: char, span: Span) -> Finding {
+pub(crate) fn forbidden_character(c: char, span: Span) -> Finding {
     Finding::new(
         &rules::PLIST_SYNTAX,
         format!("the character U+{:04X} is not allowed in XML 1.0", c as u32),
@@ -339,7 +339,7 @@ fn forbidden_character(c: char, span: Span) -> Finding {
 }
 
 /// Rejects characters that XML 1.0 forbids in raw text starting at `start`.
-fn check_characters(raw: &str, start: usize) -> Result<(), Finding> {
+pub(crate) fn check_characters(raw: &str, start: usize) -> Result<(), Finding> {
     match raw.char_indices().find(|(_, c)| !is_xml_char(*c)) {
         Some((i, c)) => Err(forbidden_character(
             c,
@@ -364,7 +364,10 @@ fn scalar(name: &str, text: DecodedText) -> PValue {
 }
 
 /// Expands a predefined entity or a character reference.
-fn expand_reference(reference: &quick_xml::events::BytesRef, span: Span) -> Result<char, Finding> {
+pub(crate) fn expand_reference(
+    reference: &quick_xml::events::BytesRef,
+    span: Span,
+) -> Result<char, Finding> {
     let name: &str = reference;
     let predefined = match name {
         "amp" => Some('&'),

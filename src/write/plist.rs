@@ -5,7 +5,7 @@ use std::io::Write;
 
 use plist::XmlWriteOptions;
 
-use super::Writer;
+use super::{WriteOptions, Writer};
 use crate::model::Config;
 use crate::read::plist::SITES_KEY;
 
@@ -29,7 +29,12 @@ pub fn root_dict(config: &Config) -> plist::Value {
 }
 
 impl Writer for PlistWriter {
-    fn write(&self, config: &Config, out: &mut dyn Write) -> anyhow::Result<()> {
+    fn write(
+        &self,
+        config: &Config,
+        _options: &WriteOptions,
+        out: &mut dyn Write,
+    ) -> anyhow::Result<()> {
         let options = XmlWriteOptions::default()
             .indent(b' ', 4)
             .root_element(self.document);
@@ -42,6 +47,30 @@ impl Writer for PlistWriter {
         }
         Ok(())
     }
+}
+
+/// Writes a binary plist, as `plutil -convert binary1` would.
+pub struct BinaryWriter;
+
+impl Writer for BinaryWriter {
+    fn write(
+        &self,
+        config: &Config,
+        _options: &WriteOptions,
+        out: &mut dyn Write,
+    ) -> anyhow::Result<()> {
+        let mut buffer = Vec::new();
+        root_dict(config).to_writer_binary(&mut buffer)?;
+        out.write_all(&buffer)?;
+        Ok(())
+    }
+}
+
+/// Renders the bare `<dict>` body, for formats that embed it.
+pub fn dict_body(config: &Config) -> anyhow::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    PlistWriter { document: false }.write(config, &WriteOptions::default(), &mut bytes)?;
+    Ok(bytes)
 }
 
 /// Writes `&quot;` and `&apos;` back as `"` and `'`.
