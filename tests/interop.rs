@@ -203,3 +203,76 @@ fn auto_color_on_terminal_follows_environment() {
     let never = format!("--color never {args}");
     assert!(!run_in_terminal(&[], &never).contains("\u{1b}["));
 }
+
+#[test]
+#[ignore = "needs the tools that scripts/interop-tests installs"]
+fn specfile_passes_the_appconfig_schema() {
+    require("xmllint", "apt-get install -y libxml2-utils");
+    let xsd = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/reference/appconfig.xsd");
+    assert!(
+        xsd.exists(),
+        "the AppConfig XSD is expected at {}",
+        xsd.display()
+    );
+    let dir = tempfile::tempdir().unwrap();
+    for (sites, app) in [("sites.json", "confluence"), ("inventory.csv", "jira")] {
+        let file = dir.path().join(format!("{app}.xml"));
+        let bytes = generate(&[
+            "--sites",
+            fixtures().join(sites).to_str().unwrap(),
+            "--format",
+            "specfile",
+            "--bundle-id",
+            "com.example.app",
+            "--spec-version",
+            "99999",
+            "--app",
+            app,
+        ]);
+        std::fs::write(&file, bytes).unwrap();
+        run(
+            "xmllint",
+            &[
+                "--noout",
+                "--schema",
+                xsd.to_str().unwrap(),
+                file.to_str().unwrap(),
+            ],
+        );
+    }
+}
+
+#[test]
+#[ignore = "needs the tools that scripts/interop-tests installs"]
+fn binary_output_read_by_plistlib_and_plistutil() {
+    require("plistutil", "apt-get install -y libplist-utils");
+    let source = fixtures().join("sites.json");
+    let expected: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&source).unwrap()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let binary = dir.path().join("out.plist");
+    std::fs::write(
+        &binary,
+        generate(&["--sites", source.to_str().unwrap(), "--format", "binary"]),
+    )
+    .unwrap();
+    assert_eq!(plistlib_sites(&binary), expected, "plistlib");
+    let xml = dir.path().join("out.xml");
+    run(
+        "plistutil",
+        &[
+            "-i",
+            binary.to_str().unwrap(),
+            "-f",
+            "xml",
+            "-o",
+            xml.to_str().unwrap(),
+        ],
+    );
+    let text = std::fs::read_to_string(&xml).unwrap();
+    assert!(
+        text.contains("<key>sites</key>"),
+        "plistutil wrote no XML plist"
+    );
+    assert_eq!(plistlib_sites(&xml), expected, "plistutil");
+}

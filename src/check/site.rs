@@ -161,7 +161,7 @@ pub fn check_site(node: &Node, index: usize, ctx: Context, sink: &mut Sink) {
         ),
         Some(member) => match &member.value.value {
             Value::String(text) => {
-                url::check_base_url(text, member.value.span, &members.pointer_to("baseURL"), has_oauth, sink);
+                url::check_base_url(text, member.value.span, &members.pointer_to("baseURL"), has_oauth, ctx.app, sink);
             }
             _ => sink.push(wrong_type(member, "a string", &members.pointer_to("baseURL"))),
         },
@@ -291,7 +291,7 @@ fn check_oauth(node: &Node, pointer: String, ctx: Context, sink: &mut Sink) {
             sink,
         ),
         Some(member) => match &member.value.value {
-            Value::String(id) => check_client_id(id, member, &members.pointer_to("clientID"), sink),
+            Value::String(id) => check_client_id(id, member, &members.pointer_to("clientID"), ctx.app, sink),
             _ => sink.push(wrong_type(member, "a string", &members.pointer_to("clientID"))),
         },
     }
@@ -354,7 +354,13 @@ fn is_placeholder(id: &str) -> bool {
         || folded.starts_with("insert")
 }
 
-fn check_client_id(id: &str, member: &Member, pointer: &str, sink: &mut Sink) {
+fn check_client_id(
+    id: &str,
+    member: &Member,
+    pointer: &str,
+    app: crate::app::App,
+    sink: &mut Sink,
+) {
     let at = |finding: Finding| finding.span(member.value.span).pointer(pointer);
     if id.is_empty() {
         sink.push(at(Finding::new(&rules::CLIENT_ID_REQUIRED, "`clientID` is empty")
@@ -374,7 +380,7 @@ fn check_client_id(id: &str, member: &Member, pointer: &str, sink: &mut Sink) {
             &rules::CLIENT_ID_PLACEHOLDER,
             format!("`{id}` is a placeholder, not a client ID"),
         )
-        .help("in Confluence, create an incoming application link (External application, direction Incoming, redirect URL `confluence-server://oauth-callback`, permission WRITE) and paste the client ID it shows")));
+        .help(format!("in {}, create an incoming application link (External application, direction Incoming, redirect URL `{}`, permission WRITE) and paste the client ID it shows", app.product(), app.redirect_url()))));
         return;
     }
     if id.chars().any(super::url::is_blank) {

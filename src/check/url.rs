@@ -3,6 +3,7 @@
 use url::Url;
 
 use super::{Sink, rules};
+use crate::app::App;
 use crate::finding::Finding;
 use crate::source::Span;
 
@@ -17,7 +18,14 @@ const JIRA_PAGE_SEGMENTS: &[&str] = &["browse", "secure", "projects"];
 
 /// Checks one base URL. `has_oauth` makes plain HTTP an error, because the
 /// OAuth 2.0 provider requires HTTPS.
-pub fn check_base_url(raw: &str, span: Span, pointer: &str, has_oauth: bool, sink: &mut Sink) {
+pub fn check_base_url(
+    raw: &str,
+    span: Span,
+    pointer: &str,
+    has_oauth: bool,
+    app: App,
+    sink: &mut Sink,
+) {
     let mut report = |finding: Finding| sink.push(finding.span(span).pointer(pointer));
 
     if raw.trim().is_empty() {
@@ -180,13 +188,13 @@ pub fn check_base_url(raw: &str, span: Span, pointer: &str, has_oauth: bool, sin
     if host == "atlassian.net" || host.ends_with(".atlassian.net") {
         report(Finding::new(
             &rules::BASE_URL_CLOUD,
-            format!("`{host}` is an Atlassian Cloud site; this config is for the Confluence Data Center app"),
+            format!("`{host}` is an Atlassian Cloud site; this config is for the {} Data Center app", app.product()),
         )
-        .help("remove the site: Cloud users sign in with the Confluence Cloud app"));
+        .help(format!("remove the site: Cloud users sign in with the {} Cloud app", app.product())));
         // No fix of the path can make a Cloud site right.
         return;
     }
-    check_path(&url, &origin, trimmed, &mut report);
+    check_path(&url, &origin, trimmed, app, &mut report);
 }
 
 /// Says whether a character is whitespace, a control character or an
@@ -265,37 +273,53 @@ fn missing_scheme(trimmed: &str) -> Finding {
     .help(format!("write \"https://{trimmed}\""))
 }
 
-fn check_path(url: &Url, origin: &str, trimmed: &str, report: &mut impl FnMut(Finding)) {
+fn check_path(url: &Url, origin: &str, trimmed: &str, app: App, report: &mut impl FnMut(Finding)) {
     let segments: Vec<&str> = url.path_segments().map(|s| s.collect()).unwrap_or_default();
     let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
+    let first = segments
+        .first()
+        .map(|s| s.to_ascii_lowercase())
+        .unwrap_or_default();
     let jira_page = segments.iter().position(|s| {
         JIRA_PAGE_SEGMENTS.contains(&s.to_ascii_lowercase().as_str())
             || s.to_ascii_lowercase().ends_with(".jspa")
     });
-    let jira_context = segments
-        .first()
-        .is_some_and(|s| s.eq_ignore_ascii_case("jira"));
-    if jira_page.is_some() || jira_context || host.starts_with("jira.") {
+    let looks_like = |product: App| match product {
+        App::Jira => jira_page.is_some() || first == "jira" || host.starts_with("jira."),
+        App::Confluence => {
+            cut_page_path(url).is_some() || first == "confluence" || host.starts_with("confluence.")
+        }
+    };
+    let other = app.other();
+    // The URL, never the title, decides: a title may name either product.
+    if looks_like(other) && !looks_like(app) {
         report(
             Finding::new(
                 &rules::PRODUCT_MISMATCH,
-                format!("`{trimmed}` looks like a Jira site, but this is a Confluence config"),
+                format!(
+                    "`{trimmed}` looks like a {} site, but this is a {} config",
+                    other.product(),
+                    app.product()
+                ),
             )
-            .help("move the site to the Jira Data Center app's config, or check the URL"),
+            .help(format!(
+                "move the site to the {} Data Center app's config, or check the URL",
+                other.product()
+            )),
         );
-        if let Some(at) = jira_page {
-            let cut: String = segments[..at].iter().map(|s| format!("/{s}")).collect();
-            report(
-                Finding::new(
-                    &rules::BASE_URL_PAGE_PATH,
-                    format!("`baseURL` `{trimmed}` is the address of a page, not the base URL"),
-                )
-                .help(format!(
-                    "write \"{origin}{cut}\", keeping the context path if your server has one"
-                )),
-            );
-            return;
-        }
+    }
+    if let Some(at) = jira_page {
+        let cut: String = segments[..at].iter().map(|s| format!("/{s}")).collect();
+        report(
+            Finding::new(
+                &rules::BASE_URL_PAGE_PATH,
+                format!("`baseURL` `{trimmed}` is the address of a page, not the base URL"),
+            )
+            .help(format!(
+                "write \"{origin}{cut}\", keeping the context path if your server has one"
+            )),
+        );
+        return;
     }
     if let Some(cut) = cut_page_path(url) {
         report(
@@ -369,13 +393,27 @@ mod tests {
 
     fn ids(raw: &str, has_oauth: bool) -> Vec<&'static str> {
         let mut sink = Sink::default();
-        check_base_url(raw, Span::default(), "/0/baseURL", has_oauth, &mut sink);
+        check_base_url(
+            raw,
+            Span::default(),
+            "/0/baseURL",
+            has_oauth,
+            App::Confluence,
+            &mut sink,
+        );
         sink.findings.iter().map(|f| f.rule.id).collect()
     }
 
     fn help(raw: &str) -> String {
         let mut sink = Sink::default();
-        check_base_url(raw, Span::default(), "/0/baseURL", false, &mut sink);
+        check_base_url(
+            raw,
+            Span::default(),
+            "/0/baseURL",
+            false,
+            App::Confluence,
+            &mut sink,
+        );
         sink.findings[0].help.clone().unwrap()
     }
 

@@ -484,3 +484,18 @@ fn trimmed_cell(decoded: DecodedText, span: Span) -> Cell {
     }
     Cell { text, map, span }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_string_map_follows_escapes() {
+        let literal = r#""a\"b\"c""#;
+        let decoded = decode_json_string(literal, 10);
+        assert_eq!(decoded.text, "a\"b\"c");
+        // `a` at 11, `\"` at 12, `b` at 14, `\"` at 15, `c` at 17.
+        let raws: Vec<usize> = (0..=5).map(|d| decoded.map.raw_offset(d)).collect();
+        assert_eq!(raws, [11, 12, 14, 15, 17, 18]);
+    }
+}
