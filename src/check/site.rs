@@ -380,7 +380,7 @@ fn check_client_id(
             &rules::CLIENT_ID_PLACEHOLDER,
             format!("`{id}` is a placeholder, not a client ID"),
         )
-        .help(format!("in {}, create an incoming application link (External application, direction Incoming, redirect URL `{}`, permission WRITE) and paste the client ID it shows", app.product(), app.redirect_url()))));
+        .help(format!("in {}, create an incoming application link (External application, direction Incoming, redirect URL `{}`, permission WRITE) and paste the client ID it shows; OAuth 2.0 for the app needs {}", app.product(), app.redirect_url(), app.version_gate()))));
         return;
     }
     if id.chars().any(super::url::is_blank) {
