@@ -12,6 +12,7 @@ use crate::check::{
     policy::{Level, Policy},
 };
 use crate::commands::generate::{FlagSite, GenerateOptions, SiteSource};
+use crate::commands::split::{SplitBy, SplitOptions};
 use crate::commands::validate::ValidateOptions;
 use crate::commands::{self, Status, Streams};
 use crate::config;
@@ -59,6 +60,10 @@ pub enum Command {
         after_help = "Examples:\n  confluence-mdm convert appconfig.plist --format dict\n  confluence-mdm convert sites.json --mdm intune --format intune-graph -o body.json"
     )]
     Convert(ConvertArgs),
+    /// Compare two configs by meaning, in any formats: exit 0 when equal, 1
+    /// when different, 2 when one cannot be read.
+    #[command(after_help = "Example:\n  confluence-mdm diff old/appconfig.plist new/sites.json")]
+    Diff(DiffArgs),
     /// Print the JSON Schema (draft 2020-12) of the `sites` value.
     Schema,
     /// List every rule with its default severity.
@@ -74,6 +79,33 @@ pub enum Command {
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("source").required(true).args(["sites", "title"])))]
 pub struct GenerateArgs {
+    /// Write one config per group of the inventory's `group` column into
+    /// --out-dir; a site with an empty group cell goes into every group.
+    #[arg(
+        long,
+        requires = "out_dir",
+        conflicts_with = "per_site",
+        help_heading = "Many files"
+    )]
+    pub by_group: bool,
+
+    /// Write one config per site into --out-dir.
+    #[arg(long, requires = "out_dir", help_heading = "Many files")]
+    pub per_site: bool,
+
+    /// Folder for --by-group or --per-site, created if missing; a
+    /// manifest.json there lists the files with their SHA-256.
+    #[arg(long, value_name = "DIR", help_heading = "Many files")]
+    pub out_dir: Option<PathBuf>,
+
+    /// Replace files of the set that already exist in --out-dir.
+    #[arg(long, requires = "out_dir", help_heading = "Many files")]
+    pub force: bool,
+
+    /// List the files --by-group or --per-site would write, and write none.
+    #[arg(long, requires = "out_dir", help_heading = "Many files")]
+    pub dry_run: bool,
+
     /// Site list (JSON), CSV inventory or existing plist to read; `-` reads
     /// stdin.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["title", "base_url", "client_id", "cache_session_in_mobile_browser"], help_heading = "Input")]
@@ -138,6 +170,34 @@ pub struct ConvertArgs {
 
     #[command(flatten)]
     pub common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The config before the change.
+    pub old: String,
+    /// The config after the change.
+    pub new: String,
+
+    /// Input format of both; `auto` detects each from its content.
+    #[arg(long, value_enum, default_value_t = InputFormatArg::Auto)]
+    pub input_format: InputFormatArg,
+
+    /// `human` lists the changes; `json` writes one document for pipelines.
+    #[arg(long, value_enum, default_value_t = DiffFormatArg::Human)]
+    pub format: DiffFormatArg,
+
+    #[command(flatten)]
+    pub target: TargetArgs,
+
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum DiffFormatArg {
+    Human,
+    Json,
 }
 
 /// The output options of `generate` and `convert`.
@@ -400,6 +460,17 @@ pub fn run(cli: Cli, streams: &mut Streams) -> anyhow::Result<Status> {
         Command::Generate(args) => commands::generate::run(&generate_options(args)?, streams),
         Command::Validate(args) => commands::validate::run(&validate_options(args)?, streams),
         Command::Convert(args) => commands::generate::run(&convert_options(args)?, streams),
+        Command::Diff(args) => {
+            let options = commands::diff::DiffOptions {
+                check: check_options(&args.target, &args.common)?,
+                old: args.old,
+                new: args.new,
+                input_format: args.input_format.into(),
+                json: matches!(args.format, DiffFormatArg::Json),
+                max_input_size: args.common.max_input_size,
+            };
+            commands::diff::run(&options, streams)
+        }
         Command::Schema => commands::schema::run(streams),
         Command::Rules => commands::rules::run(streams),
         Command::Explain { rule } => commands::explain::run(&rule, streams),
@@ -437,13 +508,29 @@ fn generate_options(args: GenerateArgs) -> anyhow::Result<GenerateOptions> {
             cache_session: args.cache_session_in_mobile_browser,
         }),
     };
-    build_options(
+    let split = match (args.by_group, args.per_site, args.out_dir) {
+        (true, _, Some(out_dir)) => Some((SplitBy::Group, out_dir)),
+        (_, true, Some(out_dir)) => Some((SplitBy::Site, out_dir)),
+        (false, false, Some(_)) => anyhow::bail!("--out-dir needs --by-group or --per-site"),
+        _ => None,
+    };
+    if split.is_some() && args.output.output.is_some() {
+        anyhow::bail!("--out-dir and -o cannot be used together: the files go into --out-dir");
+    }
+    let mut options = build_options(
         source,
         args.input_format,
         args.output,
         args.target,
         args.common,
-    )
+    )?;
+    options.split = split.map(|(by, out_dir)| SplitOptions {
+        by,
+        out_dir,
+        force: args.force,
+        dry_run: args.dry_run,
+    });
+    Ok(options)
 }
 
 fn convert_options(args: ConvertArgs) -> anyhow::Result<GenerateOptions> {
@@ -495,6 +582,7 @@ fn build_options(
         format,
         output: output.output,
         drop_other_keys: output.drop_other_keys,
+        split: None,
         write,
         check,
         quiet: common.quiet,

@@ -208,6 +208,10 @@ pub struct Document {
     /// The site list, when the reader could get that far.
     pub sites: Option<Node>,
     pub other_keys: Vec<OtherKey>,
+    /// The groups of each site, from an inventory's `group` column: one
+    /// entry per site, empty for a site that goes into every group. `None`
+    /// when the input has no groups.
+    pub groups: Option<Vec<Vec<String>>>,
     /// Findings about the syntax and structure around the site list.
     pub findings: Vec<Finding>,
 }

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Status, Streams, ignore_broken_pipe};
+use super::{Status, Streams, ignore_broken_pipe, split};
 use crate::check::{self, rules};
 use crate::document::{Document, InputKind, Member, Node, Value};
 use crate::finding::{Finding, Severity};
@@ -41,6 +41,8 @@ pub struct GenerateOptions {
     pub write: WriteOptions,
     /// Writes the site list alone when the format cannot hold other keys.
     pub drop_other_keys: bool,
+    /// One file per group or per site in a folder, instead of one output.
+    pub split: Option<split::SplitOptions>,
     pub quiet: bool,
     pub max_input_size: u64,
 }
@@ -139,6 +141,19 @@ pub fn run(options: &GenerateOptions, streams: &mut Streams) -> anyhow::Result<S
             )?;
         }
         config.other_keys.clear();
+    }
+    if let Some(split_options) = &options.split {
+        return split::run(
+            &config,
+            doc.groups.as_deref(),
+            split_options,
+            options.format,
+            options.format.name(),
+            &options.write,
+            &options.check,
+            options.quiet,
+            streams,
+        );
     }
     let bytes = match write::render(&config, options.format, &options.write) {
         Ok(bytes) => bytes,
@@ -264,6 +279,7 @@ fn flags_document(site: &FlagSite) -> Document {
         positions: None,
         sites: Some(Node::new(Value::Array(vec![site]), Span::default())),
         other_keys: Vec::new(),
+        groups: None,
         findings,
     }
 }

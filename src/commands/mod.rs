@@ -1,10 +1,12 @@
 //! The subcommands. Each takes validated options and the output streams,
 //! and returns the exit status; none reads the process's arguments.
 
+pub mod diff;
 pub mod explain;
 pub mod generate;
 pub mod rules;
 pub mod schema;
+pub mod split;
 pub mod validate;
 
 use std::io::{self, Write};

@@ -23,7 +23,7 @@ enum Column {
     BaseUrl,
     ClientId,
     CacheSession,
-    /// Accepted, and reported as ignored.
+    /// The groups a site belongs to, for `generate --by-group`.
     Group,
 }
 
@@ -67,18 +67,36 @@ fn delimiter_of(header: &str) -> u8 {
 /// Reads an inventory into a document whose site list has one site per row.
 pub fn read(name: &str, text: String) -> Document {
     let mut findings = Vec::new();
-    let sites = build(&text, &mut findings);
+    let mut groups = None;
+    let sites = build(&text, &mut findings, &mut groups);
     Document {
         name: name.to_owned(),
         kind: InputKind::Csv,
         positions: Some(PositionText::new(text, None)),
         sites,
         other_keys: Vec::new(),
+        groups,
         findings,
     }
 }
 
-fn build(text: &str, findings: &mut Vec<Finding>) -> Option<Node> {
+/// Splits a `group` cell: groups are separated by `;`, and an empty cell
+/// means every group.
+fn groups_of(cell: &str) -> Vec<String> {
+    let mut groups: Vec<String> = Vec::new();
+    for group in cell.split(';').map(str::trim).filter(|g| !g.is_empty()) {
+        if !groups.iter().any(|g| g == group) {
+            groups.push(group.to_owned());
+        }
+    }
+    groups
+}
+
+fn build(
+    text: &str,
+    findings: &mut Vec<Finding>,
+    groups: &mut Option<Vec<Vec<String>>>,
+) -> Option<Node> {
     let delimiter = delimiter_of(text.lines().next().unwrap_or_default());
     if let Some(finding) = check_quotes(text, delimiter) {
         findings.push(finding);
@@ -103,18 +121,9 @@ fn build(text: &str, findings: &mut Vec<Finding>) -> Option<Node> {
     let header_start = header.position().map_or(0, |p| p.byte() as usize);
     let header_spans = field_spans(text, header_start, delimiter);
     let columns = read_header(&header, &header_spans, findings)?;
-    if let Some(at) = columns.iter().position(|c| *c == Column::Group) {
-        // TODO: per-group generation (one config per group) is not built
-        // yet, so the column cannot do anything.
-        findings.push(
-            Finding::new(
-                &rules::CSV_HEADER,
-                "the `group` column is ignored: this version writes one config with every site",
-            )
-            .severity(crate::finding::Severity::Info)
-            .help("generate one config per group by filtering the rows, until per-group generation exists")
-            .span(header_spans.get(at).copied().unwrap_or_default()),
-        );
+    let group_column = columns.iter().position(|c| *c == Column::Group);
+    if group_column.is_some() {
+        *groups = Some(Vec::new());
     }
 
     let mut sites = Vec::new();
@@ -157,6 +166,9 @@ fn build(text: &str, findings: &mut Vec<Finding>) -> Option<Node> {
             .map(|(column, (cell, span))| (*column, cell, *span))
             .collect();
         sites.push(site_of(&cells, Span::new(start, line_end), findings));
+        if let (Some(at), Some(groups)) = (group_column, groups.as_mut()) {
+            groups.push(groups_of(record.get(at).unwrap_or_default()));
+        }
     }
     let end = text.len();
     Some(Node::new(Value::Array(sites), Span::new(header_start, end)))

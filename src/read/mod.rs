@@ -129,6 +129,7 @@ fn read_text(name: &str, text: String, format: InputFormat) -> Document {
                 positions: Some(PositionText::new(text, None)),
                 sites: parsed.node,
                 other_keys: Vec::new(),
+                groups: None,
                 findings: parsed.findings,
             };
             wrapped::unwrap_json_object(&doc).unwrap_or(doc)
@@ -247,6 +248,7 @@ fn read_xml(name: &str, text: String) -> Document {
             positions: Some(PositionText::new(text, None)),
             sites: None,
             other_keys: Vec::new(),
+            groups: None,
             findings: vec![finding],
         },
     }
@@ -369,6 +371,7 @@ fn not_a_config(name: &str, finding: Finding) -> Document {
         positions: None,
         sites: None,
         other_keys: Vec::new(),
+        groups: None,
         findings: vec![finding],
     }
 }

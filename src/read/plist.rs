@@ -121,6 +121,7 @@ pub fn document(name: &str, kind: InputKind, root: PNode, file_text: Option<&str
         positions: file_text.map(|t| PositionText::new(t.to_owned(), None)),
         sites: None,
         other_keys: Vec::new(),
+        groups: None,
         findings: Vec::new(),
     };
     let has_spans = file_text.is_some();

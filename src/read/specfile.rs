@@ -49,6 +49,7 @@ pub fn read(name: &str, text: String) -> Document {
         positions: Some(PositionText::new(text, None)),
         sites,
         other_keys: Vec::new(),
+        groups: None,
         findings,
     }
 }

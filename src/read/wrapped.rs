@@ -56,6 +56,7 @@ pub fn unwrap_json_object(doc: &Document) -> Option<Document> {
         positions: doc.positions.clone(),
         sites: parsed.node,
         other_keys,
+        groups: None,
         findings,
     })
 }
@@ -144,6 +145,7 @@ fn read_graph(doc: &Document, root: &Node) -> Document {
             positions: Some(PositionText::new(xml.clone(), None)),
             sites: None,
             other_keys: Vec::new(),
+            groups: None,
             findings: vec![finding],
         },
     };
@@ -171,6 +173,7 @@ fn with(doc: &Document, kind: InputKind, findings: Vec<Finding>) -> Document {
         positions: doc.positions.clone(),
         sites: None,
         other_keys: Vec::new(),
+        groups: None,
         findings,
     }
 }
@@ -258,6 +261,7 @@ pub fn read_table(name: &str, text: String, markdown: bool) -> Document {
         positions: None,
         sites: None,
         other_keys: Vec::new(),
+        groups: None,
         findings,
     };
     let Some(header) = rows.first() else {

@@ -2,9 +2,10 @@
 //! output that every command uses.
 
 mod graph;
-mod json;
+pub mod json;
 pub mod output;
 mod plist;
+pub mod slug;
 pub mod specfile;
 mod table;
 
@@ -33,6 +34,33 @@ pub enum OutputFormat {
     IntuneGraph,
     /// Key, value type and value rows for key-value consoles.
     Table,
+}
+
+impl OutputFormat {
+    /// The file extension of the format, for files named by the tool.
+    pub fn extension(self, style: TableStyle) -> &'static str {
+        match self {
+            OutputFormat::Json | OutputFormat::JsonObject | OutputFormat::IntuneGraph => "json",
+            OutputFormat::Plist | OutputFormat::Binary => "plist",
+            OutputFormat::Dict | OutputFormat::Specfile => "xml",
+            OutputFormat::Table if style == TableStyle::Markdown => "md",
+            OutputFormat::Table => "csv",
+        }
+    }
+
+    /// The name `--format` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            OutputFormat::Json => "json",
+            OutputFormat::JsonObject => "json-object",
+            OutputFormat::Plist => "plist",
+            OutputFormat::Dict => "dict",
+            OutputFormat::Binary => "binary",
+            OutputFormat::Specfile => "specfile",
+            OutputFormat::IntuneGraph => "intune-graph",
+            OutputFormat::Table => "table",
+        }
+    }
 }
 
 /// How the `table` format is written.

@@ -98,6 +98,37 @@ fn write_in_place(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         .with_context(|| format!("cannot write `{}`", path.display()))
 }
 
+/// Writes `bytes` to a temporary file beside `path`, to be renamed into
+/// place by `commit`. Dropping the result removes the temporary file.
+pub fn stage(path: &Path, bytes: &[u8]) -> anyhow::Result<tempfile::NamedTempFile> {
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let mut temp = tempfile::Builder::new()
+        .prefix(".confluence-mdm-")
+        .tempfile_in(folder)
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "cannot create a temporary file in `{}`: {}",
+                folder.display(),
+                e.kind()
+            )
+        })?;
+    temp.write_all(bytes)
+        .and_then(|()| temp.as_file().sync_all())
+        .with_context(|| format!("cannot write `{}`", path.display()))?;
+    keep_permissions(path, temp.as_file());
+    Ok(temp)
+}
+
+/// Renames a staged file into place.
+pub fn commit(temp: tempfile::NamedTempFile, path: &Path) -> anyhow::Result<()> {
+    temp.persist(path)
+        .with_context(|| format!("cannot replace `{}`", path.display()))?;
+    Ok(())
+}
+
 /// Writes `bytes` to a regular file through a temporary file and a rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let folder = match path.parent() {
