@@ -203,3 +203,37 @@ fn auto_color_on_terminal_follows_environment() {
     let never = format!("--color never {args}");
     assert!(!run_in_terminal(&[], &never).contains("\u{1b}["));
 }
+
+/// Renders every manual page with groff, which `man -l` runs, and fails on
+/// any warning (`-ww` enables all of them).
+#[test]
+#[ignore = "needs the tools that scripts/interop-tests installs"]
+fn man_pages_render_with_groff() {
+    require("groff", "apt-get install -y groff-base");
+    let dir = tempfile::tempdir().unwrap();
+    cmd()
+        .args(["man", "--out-dir"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let mut pages: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    pages.sort();
+    assert_eq!(pages.len(), 8, "pages written: {pages:?}");
+    for page in pages {
+        let path = page.to_str().unwrap();
+        let output = run("groff", &["-man", "-Tutf8", "-ww", "-z", path]);
+        assert!(
+            output.stderr.is_empty(),
+            "groff warns about {path}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        // grotty options -c -b -o -u: plain text, without overstriking.
+        let text = run("groff", &["-man", "-Tutf8", "-P-cbou", path]).stdout;
+        let text = String::from_utf8_lossy(&text);
+        assert!(text.contains("NAME"), "{path} renders without NAME");
+        assert!(text.contains("SYNOPSIS"), "{path} renders without SYNOPSIS");
+    }
+}

@@ -72,8 +72,8 @@ pub fn check(doc: &Document, policy: &Policy) -> Vec<Finding> {
         check_sites(sites, ctx, &mut sink);
         // Past the cap with an error already found, the schema stage can
         // change neither the exit status nor what is shown, so skip its cost.
-        let has_error = sink.dropped.errors > 0
-            || sink.findings.iter().any(|f| f.severity == Severity::Error);
+        let has_error =
+            sink.dropped.errors > 0 || sink.findings.iter().any(|f| f.severity == Severity::Error);
         let schema_findings = if sink.is_full() && has_error {
             Vec::new()
         } else {
