@@ -4,7 +4,8 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use clap_complete::Shell;
 
 use crate::app::{App, Mdm};
 use crate::check::{
@@ -17,18 +18,52 @@ use crate::commands::validate::ValidateOptions;
 use crate::commands::{self, Status, Streams};
 use crate::config;
 use crate::finding::Severity;
-use crate::input::DEFAULT_MAX_INPUT_SIZE;
 use crate::read::InputFormat;
 use crate::report::ReportFormat;
 use crate::write::{OutputFormat, TableStyle, WriteOptions};
 
+/// The version that `--version` and the man page show: the package version
+/// and the commit the binary was built from, as `build.rs` found it.
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("CONFLUENCE_MDM_GIT_COMMIT"),
+    ")"
+);
+
+const MAIN_AFTER_HELP: &str = "\
+Examples:
+  confluence-mdm generate --sites inventory.csv --format dict
+  confluence-mdm validate appconfig.plist configs/
+  confluence-mdm explain client-id-placeholder
+
+Exit status:
+  0  no errors (warnings fail the run only with --strict)
+  1  an input contains an error; `generate` wrote nothing
+  2  an input could not be read, an output could not be written,
+     or the command line is invalid
+
+Run `confluence-mdm COMMAND --help` for the options of one command.";
+
 /// Generate and validate the MDM managed app configuration of the
 /// Confluence Data Center iOS app.
 #[derive(Debug, Parser)]
-#[command(name = "confluence-mdm", version, about, propagate_version = true)]
+#[command(
+    name = "confluence-mdm",
+    version = VERSION,
+    about,
+    propagate_version = true,
+    after_help = MAIN_AFTER_HELP
+)]
 pub struct Cli {
-    /// When to colour the output.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    /// When to colour diagnostics on stderr.
+    #[arg(
+        long,
+        value_enum,
+        default_value_t = ColorChoice::Auto,
+        global = true,
+        help_heading = "Display"
+    )]
     pub color: ColorChoice,
 
     #[command(subcommand)]
@@ -39,7 +74,9 @@ pub struct Cli {
 pub enum ColorChoice {
     /// Colour when stderr is a terminal, `NO_COLOR` is unset or empty, and `TERM` is not `dumb`.
     Auto,
+    /// Colour even when stderr is a pipe or a file.
     Always,
+    /// Never colour.
     Never,
 }
 
@@ -47,13 +84,11 @@ pub enum ColorChoice {
 pub enum Command {
     /// Build a config from a site list, a CSV inventory or flags, check it,
     /// and write it in the format an MDM takes.
-    #[command(
-        after_help = "Examples:\n  confluence-mdm generate --sites sites.csv --format dict\n  confluence-mdm generate --title Wiki --base-url https://confluence.example.com \\\n      --client-id 5d0c7e9a1b2f4c3d8e6a0b1c2d3e4f50 --cache-session-in-mobile-browser false"
-    )]
+    #[command(after_help = GENERATE_AFTER_HELP)]
     Generate(GenerateArgs),
     /// Check configs: JSON site lists, XML or binary plists, bare <dict>
     /// bodies and CSV inventories.
-    #[command(after_help = "Example:\n  confluence-mdm validate appconfig.plist sites.json")]
+    #[command(after_help = VALIDATE_AFTER_HELP)]
     Validate(ValidateArgs),
     /// Convert a config from one format to another, checking it on the way.
     #[command(
@@ -65,8 +100,12 @@ pub enum Command {
     #[command(after_help = "Example:\n  confluence-mdm diff old/appconfig.plist new/sites.json")]
     Diff(DiffArgs),
     /// Print the JSON Schema (draft 2020-12) of the `sites` value.
+    #[command(
+        after_help = "Example:\n  confluence-mdm schema > sites.schema.json\n  check-jsonschema --schemafile sites.schema.json sites.json"
+    )]
     Schema,
     /// List every rule with its default severity.
+    #[command(after_help = "Example:\n  confluence-mdm rules | grep warning")]
     Rules,
     /// Explain one rule: what it checks, why, and how to fix what it reports.
     #[command(after_help = "Example:\n  confluence-mdm explain client-id-placeholder")]
@@ -74,6 +113,61 @@ pub enum Command {
         /// The rule id, as `rules` lists it.
         rule: String,
     },
+    /// Print a shell completion script, generated from this command line's
+    /// definition.
+    #[command(after_help = COMPLETIONS_AFTER_HELP)]
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+    /// Print the manual page in roff, or write every page to a folder.
+    #[command(after_help = MAN_AFTER_HELP)]
+    Man(ManArgs),
+}
+
+const GENERATE_AFTER_HELP: &str = "\
+Examples:
+  confluence-mdm generate --sites inventory.csv --format dict
+  confluence-mdm generate --sites inventory.csv --format json -o sites-value.txt
+  confluence-mdm generate --title Wiki --base-url https://confluence.example.com \\
+      --client-id 5d0c7e9a1b2f4c3d8e6a0b1c2d3e4f50 --cache-session-in-mobile-browser false";
+
+const VALIDATE_AFTER_HELP: &str = "\
+Examples:
+  confluence-mdm validate appconfig.plist sites.json
+  confluence-mdm validate --strict configs/
+  confluence-mdm validate --format sarif -o results.sarif configs/
+  pbpaste | confluence-mdm validate --stdin-filename intune.xml -   # macOS clipboard";
+
+// Install paths: bash-completion 2 loads a user's scripts on demand from
+// ~/.local/share/bash-completion/completions (its README's FAQ), fish reads
+// ~/.config/fish/completions (fish docs, "Where to put completions"), and
+// zsh's compinit searches the folders in $fpath for `_NAME` files.
+const COMPLETIONS_AFTER_HELP: &str = "\
+Examples:
+  confluence-mdm completions bash > ~/.local/share/bash-completion/completions/confluence-mdm
+  confluence-mdm completions zsh > ~/.zfunc/_confluence-mdm   # with fpath+=(~/.zfunc) in ~/.zshrc
+  confluence-mdm completions fish > ~/.config/fish/completions/confluence-mdm.fish
+  confluence-mdm completions powershell >> $PROFILE";
+
+const MAN_AFTER_HELP: &str = "\
+Examples:
+  confluence-mdm man | man -l -
+  confluence-mdm man validate | man -l -
+  confluence-mdm man --out-dir /usr/local/share/man/man1";
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Print the page of this command (confluence-mdm-COMMAND(1)) instead of
+    /// the main page.
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
+
+    /// Write confluence-mdm.1 and one page per command into DIR instead of
+    /// printing a page.
+    #[arg(long, value_name = "DIR", conflicts_with = "command")]
+    pub out_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -108,7 +202,7 @@ pub struct GenerateArgs {
 
     /// Site list (JSON), CSV inventory or existing plist to read; `-` reads
     /// stdin.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["title", "base_url", "client_id", "cache_session_in_mobile_browser"], help_heading = "Input")]
+    #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath, conflicts_with_all = ["title", "base_url", "client_id", "cache_session_in_mobile_browser"], help_heading = "Input")]
     pub sites: Option<String>,
 
     /// Input format; `auto` detects it from the content.
@@ -208,7 +302,7 @@ pub struct OutputArgs {
     pub format: Option<OutputFormatArg>,
 
     /// Write to FILE atomically instead of stdout.
-    #[arg(short, long, value_name = "FILE", help_heading = "Output")]
+    #[arg(short, long, value_name = "FILE", value_hint = clap::ValueHint::FilePath, help_heading = "Output")]
     pub output: Option<PathBuf>,
 
     /// Write the site list alone even when the input has other top-level
@@ -282,28 +376,29 @@ pub struct ValidateArgs {
     /// Files or directories to check; `-` reads stdin. Inside a directory,
     /// files ending .json, .plist, .xml, .csv, .tsv or .txt whose content
     /// looks like a config are checked.
-    #[arg(required = true, value_name = "PATH")]
+    #[arg(required = true, value_name = "PATH", value_hint = clap::ValueHint::AnyPath)]
     pub files: Vec<String>,
 
     /// Input format; `auto` detects it from the content of each file.
-    #[arg(long, value_enum, default_value_t = InputFormatArg::Auto)]
+    #[arg(long, value_enum, default_value_t = InputFormatArg::Auto, help_heading = "Input")]
     pub input_format: InputFormatArg,
 
+    /// Name to give stdin (`-`) in reports.
+    #[arg(long, value_name = "NAME", help_heading = "Input")]
+    pub stdin_filename: Option<String>,
+
     /// Report format.
-    #[arg(long, value_enum, default_value_t = ReportFormatArg::Human)]
+    #[arg(long, value_enum, default_value_t = ReportFormatArg::Human, help_heading = "Report")]
     pub format: ReportFormatArg,
 
     /// Write the json, sarif, github or junit document to FILE instead of
     /// stdout.
-    #[arg(short, long, value_name = "FILE")]
+    #[arg(short, long, value_name = "FILE", help_heading = "Report")]
     pub output: Option<PathBuf>,
 
-    /// Name to give stdin (`-`) in reports.
-    #[arg(long, value_name = "NAME")]
-    pub stdin_filename: Option<String>,
-
-    /// Also list each file's detected kind and the files skipped in directories.
-    #[arg(short, long)]
+    /// Also list each file's detected kind, the files skipped in directories
+    /// and the number of rules.
+    #[arg(short, long, help_heading = "Display")]
     pub verbose: bool,
 
     #[command(flatten)]
@@ -335,12 +430,18 @@ pub struct CommonArgs {
     #[arg(long, value_name = "FILE", help_heading = "Policy")]
     pub config: Option<PathBuf>,
 
-    /// Show errors only, and no summary.
-    #[arg(short, long)]
+    /// Show only the findings that fail the run, and no summary.
+    #[arg(short, long, help_heading = "Display")]
     pub quiet: bool,
 
-    /// Largest input accepted, in bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_INPUT_SIZE)]
+    /// Largest input accepted: bytes, or a number with KiB, MiB or GiB.
+    #[arg(
+        long,
+        value_name = "SIZE",
+        default_value = DEFAULT_MAX_INPUT_SIZE_TEXT,
+        value_parser = parse_size,
+        help_heading = "Input"
+    )]
     pub max_input_size: u64,
 }
 
@@ -440,6 +541,34 @@ fn parse_bool(text: &str) -> Result<bool, String> {
     }
 }
 
+/// The default of `--max-input-size`, as help shows it.
+const DEFAULT_MAX_INPUT_SIZE_TEXT: &str = "64MiB";
+
+/// Parses a size in bytes: a whole number, optionally followed by `KiB`,
+/// `MiB` or `GiB` (powers of 1024; the letter case and a space before the
+/// unit do not matter).
+fn parse_size(text: &str) -> Result<u64, String> {
+    let invalid =
+        || format!("`{text}` is not a size: write bytes, or a number with KiB, MiB or GiB");
+    let trimmed = text.trim();
+    let split = trimmed
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(trimmed.len());
+    let (digits, unit) = trimmed.split_at(split);
+    let multiplier: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "kib" => 1024,
+        "mib" => 1024 * 1024,
+        "gib" => 1024 * 1024 * 1024,
+        _ => return Err(invalid()),
+    };
+    digits
+        .parse::<u64>()
+        .ok()
+        .and_then(|number| number.checked_mul(multiplier))
+        .ok_or_else(invalid)
+}
+
 /// Decides once whether to colour diagnostics, which go to stderr.
 fn use_color(choice: ColorChoice) -> bool {
     match choice {
@@ -474,6 +603,13 @@ pub fn run(cli: Cli, streams: &mut Streams) -> anyhow::Result<Status> {
         Command::Schema => commands::schema::run(streams),
         Command::Rules => commands::rules::run(streams),
         Command::Explain { rule } => commands::explain::run(&rule, streams),
+        Command::Completions { shell } => {
+            commands::completions::run(shell, Cli::command(), streams)
+        }
+        Command::Man(args) => match args.out_dir {
+            Some(dir) => commands::man::write_all(Cli::command(), &dir, streams),
+            None => commands::man::run(Cli::command(), args.command.as_deref(), streams),
+        },
     }
 }
 
@@ -629,10 +765,35 @@ fn validate_options(args: ValidateArgs) -> anyhow::Result<ValidateOptions> {
 
 #[cfg(test)]
 mod tests {
-    use clap::CommandFactory;
+    use super::*;
+    use crate::input::DEFAULT_MAX_INPUT_SIZE;
 
     #[test]
     fn clap_definition_is_sound() {
-        super::Cli::command().debug_assert();
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn default_size_matches_constant() {
+        assert_eq!(
+            parse_size(DEFAULT_MAX_INPUT_SIZE_TEXT),
+            Ok(DEFAULT_MAX_INPUT_SIZE)
+        );
+    }
+
+    #[test]
+    fn size_units() {
+        assert_eq!(parse_size("1000"), Ok(1000));
+        assert_eq!(parse_size("10b"), Ok(10));
+        assert_eq!(parse_size("2KiB"), Ok(2048));
+        assert_eq!(parse_size("3 mib"), Ok(3 * 1024 * 1024));
+        assert_eq!(parse_size("1GiB"), Ok(1024 * 1024 * 1024));
+    }
+
+    #[test]
+    fn size_rejects_invalid() {
+        for text in ["", "MiB", "12MB", "-1", "1.5MiB", "99999999999999999999GiB"] {
+            assert!(parse_size(text).is_err(), "{text:?} was accepted");
+        }
     }
 }

@@ -7,6 +7,8 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
+use clap::CommandFactory;
+
 use common::{cmd, fixtures, generate, inputs};
 
 /// Fails with the install command when `tool` is not on the PATH.
@@ -275,4 +277,41 @@ fn binary_output_read_by_plistlib_and_plistutil() {
         "plistutil wrote no XML plist"
     );
     assert_eq!(plistlib_sites(&xml), expected, "plistutil");
+}
+
+/// Renders every manual page with groff, which `man -l` runs, and fails on
+/// any warning (`-ww` enables all of them).
+#[test]
+#[ignore = "needs the tools that scripts/interop-tests installs"]
+fn man_pages_render_with_groff() {
+    require("groff", "apt-get install -y groff-base");
+    let dir = tempfile::tempdir().unwrap();
+    cmd()
+        .args(["man", "--out-dir"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let mut pages: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    pages.sort();
+    let commands = confluence_mdm::cli::Cli::command()
+        .get_subcommands()
+        .count();
+    assert_eq!(pages.len(), commands + 1, "pages written: {pages:?}");
+    for page in pages {
+        let path = page.to_str().unwrap();
+        let output = run("groff", &["-man", "-Tutf8", "-ww", "-z", path]);
+        assert!(
+            output.stderr.is_empty(),
+            "groff warns about {path}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        // grotty options -c -b -o -u: plain text, without overstriking.
+        let text = run("groff", &["-man", "-Tutf8", "-P-cbou", path]).stdout;
+        let text = String::from_utf8_lossy(&text);
+        assert!(text.contains("NAME"), "{path} renders without NAME");
+        assert!(text.contains("SYNOPSIS"), "{path} renders without SYNOPSIS");
+    }
 }

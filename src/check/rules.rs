@@ -1,6 +1,6 @@
 //! The rule table: every finding the tool can report, with its stable id,
-//! default severity and documentation. `rules`, `explain`, the reports and the
-//! README's rule list all read this one table.
+//! default severity and documentation. `rules`, `explain`, the reports,
+//! docs/rules.md and the README's rule list all read this one table.
 
 use crate::finding::Severity;
 
@@ -346,6 +346,47 @@ pub fn find(id: &str) -> Option<&'static Rule> {
     ALL.iter().copied().find(|rule| rule.id == id)
 }
 
+/// Renders docs/rules.md: a table of every rule, then one section per rule
+/// with its explanation and examples. The `docs` integration test compares
+/// the file with this output.
+pub fn markdown() -> String {
+    let mut doc = String::from(
+        "# Rules\n\n\
+         <!-- Generated from the rule table in src/check/rules.rs. Do not edit:\n\
+         run `UPDATE_EXPECTED=1 cargo test --test docs` to regenerate. -->\n\n\
+         Each finding names one of these rules. `confluence-mdm explain RULE` prints\n\
+         the same text, and `--deny`, `--warn`, `--allow` or `confluence-mdm.toml`\n\
+         change a rule's severity. Info findings never fail a run, and warnings fail\n\
+         it only with `--strict`.\n\n\
+         | rule | severity | reports |\n\
+         | --- | --- | --- |\n",
+    );
+    for rule in ALL {
+        doc.push_str(&format!(
+            "| [`{id}`](#{id}) | {severity} | {summary} |\n",
+            id = rule.id,
+            severity = rule.severity,
+            summary = rule.summary,
+        ));
+    }
+    for rule in ALL {
+        doc.push_str(&format!(
+            "\n## `{id}`\n\n\
+             Severity: {severity}. Reports: {summary}.\n\n\
+             {explanation}\n\n\
+             Fails:\n\n```text\n{failing}\n```\n\n\
+             Passes:\n\n```text\n{passing}\n```\n",
+            id = rule.id,
+            severity = rule.severity,
+            summary = rule.summary,
+            explanation = rule.explanation,
+            failing = rule.failing,
+            passing = rule.passing,
+        ));
+    }
+    doc
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -360,6 +401,36 @@ mod tests {
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
             assert!(kebab, "{} is not kebab-case", rule.id);
+        }
+    }
+
+    /// A `|` would split a table cell, and three backticks would close a
+    /// code block early.
+    #[test]
+    fn texts_fit_markdown() {
+        for rule in ALL {
+            assert!(!rule.summary.contains('|'), "summary of {}", rule.id);
+            assert!(
+                !rule.failing.contains("```"),
+                "failing example of {}",
+                rule.id
+            );
+            assert!(
+                !rule.passing.contains("```"),
+                "passing example of {}",
+                rule.id
+            );
+        }
+    }
+
+    #[test]
+    fn markdown_has_section_per_rule() {
+        let doc = markdown();
+        for rule in ALL {
+            let heading = format!("\n## `{}`\n", rule.id);
+            assert_eq!(doc.matches(&heading).count(), 1, "heading of {}", rule.id);
+            let row = format!("| [`{id}`](#{id}) | {} |", rule.severity, id = rule.id);
+            assert!(doc.contains(&row), "table row of {}", rule.id);
         }
     }
 }

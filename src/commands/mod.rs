@@ -1,9 +1,11 @@
 //! The subcommands. Each takes validated options and the output streams,
 //! and returns the exit status; none reads the process's arguments.
 
+pub mod completions;
 pub mod diff;
 pub mod explain;
 pub mod generate;
+pub mod man;
 pub mod rules;
 pub mod schema;
 pub mod split;

@@ -274,7 +274,10 @@ fn stage_all(dir: &Path, parts: &[Part]) -> anyhow::Result<Vec<tempfile::NamedTe
             .collect();
         handles
             .into_iter()
-            .map(|h| h.join().unwrap_or_else(|_| Err(anyhow::anyhow!("a writer thread failed"))))
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(anyhow::anyhow!("a writer thread failed")))
+            })
             .collect()
     });
     let mut staged = Vec::with_capacity(parts.len());
