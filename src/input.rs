@@ -62,7 +62,7 @@ pub fn load(arg: &str, max_size: u64) -> Result<Input, ReadError> {
     if metadata.len() > max_size {
         return Err(fail(too_large(metadata.len(), max_size)));
     }
-    let bytes = read_limited(file, max_size).map_err(fail)?;
+    let bytes = read_limited_sized(file, max_size, metadata.len()).map_err(fail)?;
     Ok(Input {
         name: arg.to_owned(),
         path: Some(path.to_path_buf()),
@@ -85,7 +85,13 @@ fn too_large(size: u64, max_size: u64) -> String {
 /// Reads at most `max_size` bytes; a reader with more is an error, so a
 /// special file or pipe cannot exhaust memory.
 fn read_limited(reader: impl Read, max_size: u64) -> Result<Vec<u8>, String> {
-    let mut bytes = Vec::new();
+    read_limited_sized(reader, max_size, 0)
+}
+
+/// Reads as `read_limited`, with room for `expected` bytes from the start,
+/// so that a large file is not copied on every doubling of the buffer.
+fn read_limited_sized(reader: impl Read, max_size: u64, expected: u64) -> Result<Vec<u8>, String> {
+    let mut bytes = Vec::with_capacity(expected.min(max_size) as usize + 1);
     reader
         .take(max_size.saturating_add(1))
         .read_to_end(&mut bytes)

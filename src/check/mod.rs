@@ -138,7 +138,7 @@ pub fn check(doc: &Document, options: &Options) -> Vec<Finding> {
 
 /// Runs the semantic rules on the site list.
 pub fn check_sites(sites: &Node, ctx: Context, sink: &mut Sink) {
-    site::check_duplicate_members(sites, "", sink);
+    site::check_duplicate_members(sites, sink);
     let items = match &sites.value {
         Value::Array(items) => items,
         Value::String(inner) if inner.trim_start().starts_with('[') => {

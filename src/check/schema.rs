@@ -5,7 +5,7 @@
 use std::sync::OnceLock;
 
 use super::rules;
-use crate::document::Node;
+use crate::document::{Node, Value};
 use crate::finding::Finding;
 
 /// The JSON Schema (draft 2020-12) of the `sites` value.
@@ -20,23 +20,67 @@ fn validator() -> &'static jsonschema::Validator {
     })
 }
 
+/// A validator for one site: the schema's `site` definition, with the
+/// definitions it refers to.
+fn site_validator() -> &'static jsonschema::Validator {
+    static VALIDATOR: OnceLock<jsonschema::Validator> = OnceLock::new();
+    VALIDATOR.get_or_init(|| {
+        let mut schema: serde_json::Value =
+            serde_json::from_str(SCHEMA).expect("the embedded schema is valid JSON");
+        let definitions = schema["$defs"].take();
+        let site = serde_json::json!({
+            "$schema": schema["$schema"],
+            "$ref": "#/$defs/site",
+            "$defs": definitions,
+        });
+        jsonschema::validator_for(&site).expect("the site definition compiles")
+    })
+}
+
 /// Says whether the schema accepts the value.
 pub fn is_valid(value: &serde_json::Value) -> bool {
     validator().is_valid(value)
 }
 
 /// Returns one finding per schema violation, placed at the offending value.
+///
+/// A non-empty array is validated one site at a time against the `site`
+/// definition, which is what the whole schema does for it, so that no copy
+/// of a large list is ever held at once.
 pub fn check(sites: &Node) -> Vec<Finding> {
-    let value = sites.to_json();
-    validator()
-        .iter_errors(&value)
+    let Value::Array(items) = &sites.value else {
+        return findings(validator(), sites, &sites.to_json(), "");
+    };
+    if items.is_empty() {
+        return findings(validator(), sites, &sites.to_json(), "");
+    }
+    let mut all = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let value = item.to_json();
+        if !site_validator().is_valid(&value) {
+            all.extend(findings(site_validator(), item, &value, &format!("/{i}")));
+        }
+    }
+    all
+}
+
+/// Turns a validator's errors on `value`, the JSON form of `node`, into
+/// findings whose pointers start with `prefix`.
+fn findings(
+    validator: &jsonschema::Validator,
+    node: &Node,
+    value: &serde_json::Value,
+    prefix: &str,
+) -> Vec<Finding> {
+    validator
+        .iter_errors(value)
         .map(|error| {
-            let pointer = error.instance_path().to_string();
-            let span = sites.at_pointer(&pointer).map_or(sites.span, |n| n.span);
+            let inner = error.instance_path().to_string();
+            let span = node.at_pointer(&inner).map_or(node.span, |n| n.span);
             Finding::new(&rules::SCHEMA, format!("schema: {error}"))
                 .help("`confluence-mdm schema` prints the expected structure")
                 .span(span)
-                .pointer(pointer)
+                .pointer(format!("{prefix}{inner}"))
         })
         .collect()
 }

@@ -7,28 +7,47 @@ use crate::finding::{Finding, pointer_push};
 use crate::model::{MemberSpec, OAUTH_MEMBERS, SITE_MEMBERS, names};
 
 /// Reports every member that appears twice in one object, at any depth.
-pub fn check_duplicate_members(node: &Node, pointer: &str, sink: &mut Sink) {
+pub fn check_duplicate_members(node: &Node, sink: &mut Sink) {
+    duplicate_members(node, &mut Vec::new(), sink);
+}
+
+/// Walks the tree keeping the path as segments, so that a JSON Pointer is
+/// built only for a finding: building one for every member costs more than
+/// the whole check.
+fn duplicate_members(node: &Node, path: &mut Vec<String>, sink: &mut Sink) {
     match &node.value {
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                check_duplicate_members(item, &pointer_push(pointer, &i.to_string()), sink);
+                if matches!(item.value, Value::Array(_) | Value::Object(_)) {
+                    path.push(i.to_string());
+                    duplicate_members(item, path, sink);
+                    path.pop();
+                }
             }
         }
         Value::Object(members) => {
-            let mut seen = std::collections::HashSet::new();
+            let mut seen = std::collections::HashSet::with_capacity(members.len());
             for member in members {
-                let here = pointer_push(pointer, &member.key);
                 if !seen.insert(member.key.as_str()) {
+                    let mut here = String::new();
+                    for segment in path.iter() {
+                        here = pointer_push(&here, segment);
+                    }
+                    let here = pointer_push(&here, &member.key);
                     let finding = Finding::new(
                         &rules::DUPLICATE_KEY,
                         format!("the member `{}` appears more than once in this object", member.key),
                     )
                     .help("keep one: JSON parsers silently drop one of the two, and not all the same one")
                     .span(member.key_span)
-                    .pointer(here.clone());
+                    .pointer(here);
                     sink.push(finding);
                 }
-                check_duplicate_members(&member.value, &here, sink);
+                if matches!(member.value.value, Value::Array(_) | Value::Object(_)) {
+                    path.push(member.key.clone());
+                    duplicate_members(&member.value, path, sink);
+                    path.pop();
+                }
             }
         }
         _ => {}
@@ -75,7 +94,7 @@ fn scan_members<'n>(
         unreachable!("scan_members is called on objects only");
     };
     for member in members {
-        let here = pointer_push(&pointer, &member.key);
+        let here = || pointer_push(&pointer, &member.key);
         if known_names.contains(&member.key.as_str()) {
             if member.key == "skipInfo" {
                 let finding = Finding::new(
@@ -83,7 +102,7 @@ fn scan_members<'n>(
                     "`skipInfo` is mentioned by Atlassian, but whether it goes in a site or at the top level is unconfirmed",
                 )
                 .help("try the config on one device; the app then skips its server-info check if it reads the key here");
-                sink.push(finding.span(member.key_span).pointer(here));
+                sink.push(finding.span(member.key_span).pointer(here()));
             }
             continue;
         }
@@ -93,7 +112,7 @@ fn scan_members<'n>(
                 format!("`{}` looks like a secret; the app is a public OAuth 2.0 client and needs none", member.key),
             )
             .help("remove it: app config is stored unencrypted on every device; rotate the secret in the application link");
-            sink.push(finding.span(member.key_span).pointer(here));
+            sink.push(finding.span(member.key_span).pointer(here()));
             continue;
         }
         let finding = match suggest::near_miss(&member.key, &known_names) {
@@ -118,7 +137,7 @@ fn scan_members<'n>(
             )
             .help("remove it, or move it to where it belongs"),
         };
-        sink.push(finding.span(member.key_span).pointer(here));
+        sink.push(finding.span(member.key_span).pointer(here()));
     }
     Members {
         node,
