@@ -36,7 +36,10 @@ fn site_list(n: usize) -> String {
 fn as_plist(json: &str) -> Vec<u8> {
     let doc = read::read("<bench>", json.as_bytes(), InputFormat::Json);
     let sites = SiteList::from_node(doc.sites.as_ref().unwrap()).unwrap();
-    let config = Config { sites, other_keys: Vec::new() };
+    let config = Config {
+        sites,
+        other_keys: Vec::new(),
+    };
     write::render(&config, OutputFormat::Plist, &WriteOptions::default()).unwrap()
 }
 
@@ -61,9 +64,16 @@ fn validate_plist(bencher: divan::Bencher, n: usize) {
 fn generate_plist_from_json(bencher: divan::Bencher, n: usize) {
     let json = site_list(n);
     bencher.bench(|| {
-        let doc = read::read("<bench>", divan::black_box(json.as_bytes()), InputFormat::Json);
+        let doc = read::read(
+            "<bench>",
+            divan::black_box(json.as_bytes()),
+            InputFormat::Json,
+        );
         let sites = SiteList::from_node(doc.sites.as_ref().unwrap()).unwrap();
-        let config = Config { sites, other_keys: Vec::new() };
+        let config = Config {
+            sites,
+            other_keys: Vec::new(),
+        };
         write::render(&config, OutputFormat::Plist, &WriteOptions::default()).unwrap()
     });
 }
@@ -74,7 +84,10 @@ fn generate_dict_from_plist(bencher: divan::Bencher, n: usize) {
     bencher.bench(|| {
         let doc = read::read("<bench>", divan::black_box(&plist), InputFormat::Auto);
         let sites = SiteList::from_node(doc.sites.as_ref().unwrap()).unwrap();
-        let config = Config { sites, other_keys: Vec::new() };
+        let config = Config {
+            sites,
+            other_keys: Vec::new(),
+        };
         write::render(&config, OutputFormat::Dict, &WriteOptions::default()).unwrap()
     });
 }

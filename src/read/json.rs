@@ -149,7 +149,8 @@ fn parse_valid(text: &str) -> Parsed {
             node: Some(ast.value.map_or(empty_node(text), |v| convert(v))),
             findings: Vec::new(),
         },
-        // serde_json and jsonc-parser disagree: report it rather than guess.
+        // serde_json skips escapes it does not keep, so a lone surrogate
+        // (`\ud800`) passes it and only the tree builder rejects it.
         Err(error) => Parsed {
             node: None,
             findings: vec![
@@ -157,6 +158,7 @@ fn parse_valid(text: &str) -> Parsed {
                     &rules::JSON_SYNTAX,
                     format!("invalid JSON: {}", error.kind()),
                 )
+                .help("a `\\uD800`-`\\uDFFF` escape must be half of a surrogate pair; write the character itself")
                 .span(Span::new(error.range().start, error.range().end)),
             ],
         },
