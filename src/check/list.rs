@@ -2,25 +2,25 @@
 //! shared by different servers. Each uses a hash map, so the cost grows
 //! linearly with the number of sites.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use super::{Sink, rules, url};
 use crate::document::Node;
 use crate::finding::Finding;
 
 /// What earlier sites used, by value, with the index of the first use.
+/// Keys borrow from the site list, so that a large list costs no copies.
 #[derive(Default)]
-pub struct Seen {
+pub struct Seen<'n> {
     base_urls: HashMap<String, usize>,
-    titles: HashMap<String, usize>,
+    titles: HashMap<&'n str, usize>,
     /// Client ID to (host, site index) of its first use.
-    client_ids: HashMap<String, (String, usize)>,
+    client_ids: HashMap<&'n str, (String, usize)>,
 }
 
-impl Seen {
+impl<'n> Seen<'n> {
     /// Compares site `index` with the sites before it.
-    pub fn add(&mut self, site: &Node, index: usize, sink: &mut Sink) {
-        let pointer = format!("/{index}");
+    pub fn add(&mut self, site: &'n Node, index: usize, sink: &mut Sink) {
         let mut host = None;
         if let Some(member) = site.get("baseURL")
             && let Some((normal, h)) = member.value.as_str().and_then(url::normal_form)
@@ -38,7 +38,7 @@ impl Seen {
                     )
                     .help("remove one of the two sites, or correct its URL")
                     .span(member.value.span)
-                    .pointer(format!("{pointer}/baseURL")),
+                    .pointer(format!("/{index}/baseURL")),
                 );
             } else {
                 self.base_urls.insert(normal, index);
@@ -48,8 +48,8 @@ impl Seen {
             && let Some(title) = member.value.as_str()
             && !title.trim().is_empty()
         {
-            let key = title.trim().to_owned();
-            if let Some(&first) = self.titles.get(&key) {
+            let key = title.trim();
+            if let Some(&first) = self.titles.get(key) {
                 sink.push(
                     Finding::new(
                         &rules::TITLE_DUPLICATE,
@@ -61,7 +61,7 @@ impl Seen {
                     )
                     .help("give each site a title users can tell apart")
                     .span(member.value.span)
-                    .pointer(format!("{pointer}/title")),
+                    .pointer(format!("/{index}/title")),
                 );
             } else {
                 self.titles.insert(key, index);
@@ -72,8 +72,8 @@ impl Seen {
             .and_then(|o| o.value.get("clientID"))
             .filter(|m| m.value.as_str().is_some_and(|s| !s.is_empty()));
         if let (Some(member), Some(host)) = (client_id, host) {
-            let id = member.value.as_str().unwrap_or_default().to_owned();
-            match self.client_ids.get(&id) {
+            let id = member.value.as_str().unwrap_or_default();
+            match self.client_ids.get(id) {
                 Some((first_host, first)) if *first_host != host => sink.push(
                     Finding::new(
                         &rules::CLIENT_ID_SHARED,
@@ -81,7 +81,7 @@ impl Seen {
                     )
                     .help("each Confluence server issues its own client ID; copy this site's from its application link")
                     .span(member.value.span)
-                    .pointer(format!("{pointer}/oauth/clientID")),
+                    .pointer(format!("/{index}/oauth/clientID")),
                 ),
                 Some(_) => {}
                 None => {

@@ -12,7 +12,7 @@ pub mod suggest;
 pub mod tokens;
 pub mod url;
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 
 use crate::app::{App, Mdm};
 use crate::document::{Document, InputKind, Node, Value};
