@@ -27,12 +27,12 @@ fn site_validator() -> &'static jsonschema::Validator {
     VALIDATOR.get_or_init(|| {
         let mut schema: serde_json::Value =
             serde_json::from_str(SCHEMA).expect("the embedded schema is valid JSON");
+        // The site definition becomes the root, so no `$ref` has to be
+        // resolved to reach it; its own `$ref` to `oauth` still resolves.
         let definitions = schema["$defs"].take();
-        let site = serde_json::json!({
-            "$schema": schema["$schema"],
-            "$ref": "#/$defs/site",
-            "$defs": definitions,
-        });
+        let mut site = definitions["site"].clone();
+        site["$schema"] = schema["$schema"].clone();
+        site["$defs"] = definitions;
         jsonschema::validator_for(&site).expect("the site definition compiles")
     })
 }
