@@ -66,7 +66,8 @@ struct ManifestSite<'a> {
     base_url: &'a str,
 }
 
-/// Splits `config` and writes the set; `groups` holds each site's groups.
+/// Splits `config` and writes the set. `groups` contains the groups of each
+/// site.
 #[allow(clippy::too_many_arguments)]
 pub fn run(
     config: &Config,

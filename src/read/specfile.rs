@@ -14,7 +14,7 @@ use crate::finding::{Finding, Severity};
 use crate::source::Span;
 use crate::write::specfile::{check_bundle_id, check_spec_version};
 
-/// What the event walk collected.
+/// The parts of a specfile that the event walk collected.
 #[derive(Default)]
 struct Collected {
     root: Option<(String, Span)>,

@@ -142,23 +142,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
             folder.display()
         );
     }
-    let mut temp = tempfile::Builder::new()
-        .prefix(".confluence-mdm-")
-        .tempfile_in(folder)
-        .map_err(|e| {
-            anyhow::anyhow!(
-                "cannot create a temporary file in `{}`: {}",
-                folder.display(),
-                e.kind()
-            )
-        })?;
-    temp.write_all(bytes)
-        .and_then(|()| temp.as_file().sync_all())
-        .with_context(|| format!("cannot write `{}`", path.display()))?;
-    keep_permissions(path, temp.as_file());
-    temp.persist(path)
-        .with_context(|| format!("cannot replace `{}`", path.display()))?;
-    Ok(())
+    commit(stage(path, bytes)?, path)
 }
 
 /// Gives the new file the old file's permissions, or the usual 0644 for a

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-/// Longest slug, in bytes, well under the 255 that file systems allow.
+/// Maximum slug length in bytes, well under the 255 that file systems allow.
 const MAX_LEN: usize = 80;
 
 /// Names Windows reserves for devices, in any case and with any extension.
