@@ -15,7 +15,7 @@ const EXAMPLES: &[(&str, &str, &str)] = &[
     ("kandji", "dict", "appconfig.xml"),
     ("fleet", "dict", "appconfig.xml"),
     ("ivanti", "plist", "appconfig.plist"),
-    ("workspace-one", "json", "sites-value.txt"),
+    ("workspace-one", "table", "sites-table.csv"),
 ];
 
 fn examples_dir() -> PathBuf {
