@@ -267,6 +267,17 @@ fn read_binary_plist(name: &str, bytes: &[u8]) -> Document {
 
 /// Decodes UTF-8 (with or without a BOM) or UTF-16 with a BOM. On failure
 /// returns the finding and the text decoded lossily, for positions.
+/// Decodes UTF-16 code units read with `convert`; `None` for a lone
+/// surrogate. An odd last byte counts as a unit with a zero high byte.
+fn decode_utf16(bytes: &[u8], convert: fn([u8; 2]) -> u16) -> Option<String> {
+    let units = bytes
+        .chunks(2)
+        .map(|pair| convert([pair[0], *pair.get(1).unwrap_or(&0)]));
+    char::decode_utf16(units)
+        .collect::<Result<String, _>>()
+        .ok()
+}
+
 fn decode(bytes: &[u8]) -> Result<(String, Vec<Finding>), (Finding, String)> {
     let utf16 = match bytes {
         [0xFF, 0xFE, rest @ ..] => {
@@ -278,16 +289,13 @@ fn decode(bytes: &[u8]) -> Result<(String, Vec<Finding>), (Finding, String)> {
         _ => None,
     };
     if let Some((rest, label, convert)) = utf16 {
-        let units = rest
-            .chunks(2)
-            .map(|pair| convert([pair[0], *pair.get(1).unwrap_or(&0)]));
-        return match char::decode_utf16(units).collect::<Result<String, _>>() {
-            Ok(text) => Ok((text, vec![Finding::new(
+        return match decode_utf16(rest, convert) {
+            Some(text) => Ok((text, vec![Finding::new(
                 &rules::TEXT_ENCODING,
                 format!("the file is {label} text; MDM value fields take UTF-8"),
             )
             .help("save the file as UTF-8 without a byte order mark (PowerShell: `Out-File -Encoding utf8NoBOM`)")])),
-            Err(_) => Err((
+            None => Err((
                 Finding::new(&rules::NOT_A_CONFIG, format!("the file starts with a {label} byte order mark but is not valid {label}")),
                 String::new(),
             )),
@@ -299,10 +307,7 @@ fn decode(bytes: &[u8]) -> Result<(String, Vec<Finding>), (Finding, String)> {
         } else {
             u16::from_be_bytes
         };
-        let units = bytes
-            .chunks(2)
-            .map(|pair| convert([pair[0], *pair.get(1).unwrap_or(&0)]));
-        if let Ok(text) = char::decode_utf16(units).collect::<Result<String, _>>() {
+        if let Some(text) = decode_utf16(bytes, convert) {
             let finding = Finding::new(
                 &rules::TEXT_ENCODING,
                 format!("the file is {label} text without a byte order mark; MDM value fields take UTF-8"),
