@@ -21,7 +21,7 @@ impl App {
         }
     }
 
-    /// The redirect URL of the incoming application link.
+    /// Returns the redirect URL of the incoming application link.
     pub fn redirect_url(self) -> &'static str {
         match self {
             App::Confluence => "confluence-server://oauth-callback",
@@ -29,7 +29,7 @@ impl App {
         }
     }
 
-    /// The server versions that offer OAuth 2.0 to the app.
+    /// Returns the server versions that offer OAuth 2.0 to the app.
     pub fn version_gate(self) -> &'static str {
         match self {
             App::Confluence => "Confluence 9.1 or later with the OAuth 2.0 plugin 4.1.1 or later",
@@ -39,7 +39,7 @@ impl App {
         }
     }
 
-    /// The other product, whose sites do not belong in this config.
+    /// Returns the other product, whose sites do not belong in this config.
     pub fn other(self) -> App {
         match self {
             App::Confluence => App::Jira,

@@ -27,7 +27,7 @@ pub struct Context {
     pub mdm: Option<Mdm>,
 }
 
-/// What a check run needs besides the document.
+/// Settings of a check run besides the document.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     pub policy: Policy,

@@ -14,7 +14,7 @@ use crate::report::{self, FileReport};
 use crate::source::Span;
 use crate::write::{self, OutputFormat, WriteOptions, output};
 
-/// Where the sites come from.
+/// The source of the sites.
 pub enum SiteSource {
     /// A file or `-`, read as `input_format`.
     File(String),
@@ -249,7 +249,7 @@ fn flags_document(site: &FlagSite) -> Document {
     let mut findings = Vec::new();
     if let Some(client_id) = &site.client_id {
         let mut oauth = vec![string("clientID", client_id)];
-        // As for an empty CSV cell, a missing flag means `false`, and says so.
+        // As for an empty CSV cell, a missing flag means `false`, with an info finding.
         let flag = site.cache_session.unwrap_or_else(|| {
             findings.push(
                 Finding::new(

@@ -305,7 +305,7 @@ fn syntax_finding(text: &str, error: &serde_json::Error) -> Finding {
         .span(span)
 }
 
-/// Returns `at`, or the start of the character that holds it.
+/// Returns `at`, or the start of the character that contains it.
 fn floor_boundary(text: &str, at: usize) -> usize {
     let mut at = at.min(text.len());
     while !text.is_char_boundary(at) {

@@ -88,7 +88,7 @@ pub fn write_github(
         .iter()
         .flat_map(|r| r.findings.iter().map(move |f| (r, f)))
         .collect();
-    // Most severe first; the sort is stable, so file order holds within a severity.
+    // Most severe first. The sort is stable, so file order is kept within a severity.
     all.sort_by_key(|(_, finding)| std::cmp::Reverse(finding.severity));
 
     let mut shown = [0usize; 3];

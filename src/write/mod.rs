@@ -37,7 +37,7 @@ pub enum OutputFormat {
 }
 
 impl OutputFormat {
-    /// The file extension of the format, for files named by the tool.
+    /// Returns the file extension of the format, for files named by the tool.
     pub fn extension(self, style: TableStyle) -> &'static str {
         match self {
             OutputFormat::Json | OutputFormat::JsonObject | OutputFormat::IntuneGraph => "json",
@@ -48,7 +48,7 @@ impl OutputFormat {
         }
     }
 
-    /// The name `--format` takes.
+    /// Returns the name that `--format` takes.
     pub fn name(self) -> &'static str {
         match self {
             OutputFormat::Json => "json",
@@ -63,7 +63,7 @@ impl OutputFormat {
     }
 }
 
-/// How the `table` format is written.
+/// The layout of the `table` format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum TableStyle {
     #[default]
