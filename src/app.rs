@@ -1,6 +1,7 @@
 //! The app a config is for, and the MDM it goes to: the facts that change
 //! messages, defaults and checks.
 
+use crate::probe::manifest::Version;
 use crate::write::OutputFormat;
 
 /// The Atlassian Data Center app that reads the config. Both read the same
@@ -36,6 +37,42 @@ impl App {
             App::Jira => {
                 "Jira 9.12.14 or later with the OAuth plugin 3.1.14 or later, or Jira 10.1.0 or later with 4.1.0 or later"
             }
+        }
+    }
+
+    /// Returns the `typeId` the server's application links manifest gives.
+    pub fn type_id(self) -> &'static str {
+        match self {
+            App::Confluence => "confluence",
+            App::Jira => "jira",
+        }
+    }
+
+    /// Returns the app whose server has this manifest `typeId`.
+    pub fn from_type_id(id: &str) -> Option<App> {
+        [App::Confluence, App::Jira]
+            .into_iter()
+            .find(|app| app.type_id().eq_ignore_ascii_case(id))
+    }
+
+    /// Says whether a server of this version offers OAuth 2.0 to the app
+    /// (DOMAIN.md, "The flow": Confluence 9.1+; Jira 9.12.14+ on the 9.x
+    /// line, or 10.1.0+, which leaves 10.0 out).
+    pub fn offers_oauth2(self, version: &Version) -> bool {
+        match self {
+            App::Confluence => *version >= Version::new(&[9, 1]),
+            App::Jira => {
+                (*version >= Version::new(&[9, 12, 14]) && *version < Version::new(&[10]))
+                    || *version >= Version::new(&[10, 1])
+            }
+        }
+    }
+
+    /// Returns the shortest form of the version needed, for messages.
+    pub fn minimum_version(self) -> &'static str {
+        match self {
+            App::Confluence => "9.1 or later",
+            App::Jira => "9.12.14 or later on 9.x, or 10.1 or later",
         }
     }
 
@@ -89,5 +126,22 @@ impl Mdm {
     /// full plist document breaks it.
     pub fn takes_bare_dict(self) -> bool {
         matches!(self, Mdm::Intune | Mdm::Jamf)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn version_gates() {
+        let v = |t: &str| Version::parse(t).unwrap();
+        assert!(App::Confluence.offers_oauth2(&v("9.1.0")));
+        assert!(App::Confluence.offers_oauth2(&v("10.0.1")));
+        assert!(!App::Confluence.offers_oauth2(&v("9.0.3")));
+        assert!(App::Jira.offers_oauth2(&v("9.12.14")));
+        assert!(!App::Jira.offers_oauth2(&v("9.12.13")));
+        assert!(!App::Jira.offers_oauth2(&v("10.0.1")));
+        assert!(App::Jira.offers_oauth2(&v("10.1.0")));
     }
 }

@@ -13,11 +13,13 @@ use crate::check::{
     policy::{Level, Policy},
 };
 use crate::commands::generate::{FlagSite, GenerateOptions, SiteSource};
+use crate::commands::probe::{ProbeOptions, Targets};
 use crate::commands::split::{SplitBy, SplitOptions};
 use crate::commands::validate::ValidateOptions;
 use crate::commands::{self, Status, Streams};
 use crate::config;
 use crate::finding::Severity;
+use crate::probe::{self, Setup};
 use crate::read::InputFormat;
 use crate::report::ReportFormat;
 use crate::write::{OutputFormat, TableStyle, WriteOptions};
@@ -99,6 +101,10 @@ pub enum Command {
     /// when different, 2 when one cannot be read.
     #[command(after_help = "Example:\n  confluence-mdm diff old/appconfig.plist new/sites.json")]
     Diff(DiffArgs),
+    /// Check each server before the rollout: connection, version, OAuth 2.0,
+    /// base URL and the mobile plugin's endpoint, without credentials.
+    #[command(after_help = PROBE_AFTER_HELP)]
+    Probe(ProbeArgs),
     /// Print the JSON Schema (draft 2020-12) of the `sites` value.
     #[command(
         after_help = "Example:\n  confluence-mdm schema > sites.schema.json\n  check-jsonschema --schemafile sites.schema.json sites.json"
@@ -139,6 +145,20 @@ Examples:
   confluence-mdm validate --strict configs/
   confluence-mdm validate --format sarif -o results.sarif configs/
   pbpaste | confluence-mdm validate --stdin-filename intune.xml -   # macOS clipboard";
+
+const PROBE_AFTER_HELP: &str = "\
+Examples:
+  confluence-mdm probe https://confluence.example.com
+  confluence-mdm probe --sites appconfig.plist --format json > probe.json
+  confluence-mdm probe --ca-cert corp-root.pem https://wiki.corp.example/confluence
+
+Exit status:
+  0  every site is ready (warnings fail only with --strict)
+  1  a site is not ready
+  2  the command line, --sites, --ca-cert or a proxy variable cannot be used
+
+Proxies: HTTPS_PROXY, HTTP_PROXY, ALL_PROXY and NO_PROXY are read as curl reads them.
+No credentials or cookies are ever sent, and redirects to another host are never followed.";
 
 // Install paths: bash-completion 2 loads a user's scripts on demand from
 // ~/.local/share/bash-completion/completions (its README's FAQ), fish reads
@@ -286,6 +306,89 @@ pub struct DiffArgs {
 
     #[command(flatten)]
     pub common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("targets").required(true).args(["urls", "sites"])))]
+pub struct ProbeArgs {
+    /// Base URLs to probe, with their context path if any.
+    #[arg(value_name = "URL", value_hint = clap::ValueHint::Url)]
+    pub urls: Vec<String>,
+
+    /// Probe every site of this config, in any format `validate` reads; `-`
+    /// reads stdin.
+    #[arg(long, value_name = "CONFIG", value_hint = clap::ValueHint::FilePath, conflicts_with = "urls", help_heading = "Input")]
+    pub sites: Option<String>,
+
+    /// Input format of --sites; `auto` detects it from the content.
+    #[arg(long, value_enum, default_value_t = InputFormatArg::Auto, help_heading = "Input")]
+    pub input_format: InputFormatArg,
+
+    /// The setup to check [default: non-mdm for URLs, mdm with --sites].
+    #[arg(long, value_enum, help_heading = "Target")]
+    pub setup: Option<SetupArg>,
+
+    /// The Data Center app that signs in: sets the version needed and the
+    /// product expected.
+    #[arg(long, value_enum, default_value_t = AppArg::Confluence, help_heading = "Target")]
+    pub app: AppArg,
+
+    /// Also trust the root certificates in this PEM file, on top of the
+    /// operating system's store.
+    #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath, help_heading = "Connection")]
+    pub ca_cert: Option<PathBuf>,
+
+    /// Do not verify certificates; the report says so on every site.
+    #[arg(long, help_heading = "Connection")]
+    pub insecure: bool,
+
+    /// Probe plain http:// URLs too, for test servers; prints a warning.
+    #[arg(long, help_heading = "Connection")]
+    pub allow_http: bool,
+
+    /// Connect and total timeout of each request, in seconds, such as 3 or
+    /// 2.5.
+    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = parse_seconds, help_heading = "Connection")]
+    pub timeout: std::time::Duration,
+
+    /// Sites probed at once, from 1 to 64.
+    #[arg(short, long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64), help_heading = "Connection")]
+    pub jobs: u16,
+
+    /// Report format: `human` on stderr, `json` on stdout.
+    #[arg(long, value_enum, default_value_t = DiffFormatArg::Human, help_heading = "Report")]
+    pub format: DiffFormatArg,
+
+    /// Fail a site on warnings as well as errors.
+    #[arg(long, help_heading = "Policy")]
+    pub strict: bool,
+
+    /// Also list the checks that passed or were skipped.
+    #[arg(short, long, conflicts_with = "quiet", help_heading = "Display")]
+    pub verbose: bool,
+
+    /// Show only the sites that are not ready, and no summary.
+    #[arg(short, long, help_heading = "Display")]
+    pub quiet: bool,
+
+    /// Largest --sites input accepted: bytes, or a number with KiB, MiB or
+    /// GiB.
+    #[arg(
+        long,
+        value_name = "SIZE",
+        default_value = DEFAULT_MAX_INPUT_SIZE_TEXT,
+        value_parser = parse_size,
+        help_heading = "Input"
+    )]
+    pub max_input_size: u64,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SetupArg {
+    /// The app reads its OAuth client from the server's mobile plugin.
+    NonMdm,
+    /// The MDM delivers the config.
+    Mdm,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -569,6 +672,21 @@ fn parse_size(text: &str) -> Result<u64, String> {
         .ok_or_else(invalid)
 }
 
+/// Parses a timeout in seconds: a positive number such as `3` or `2.5`, up
+/// to an hour.
+fn parse_seconds(text: &str) -> Result<std::time::Duration, String> {
+    let seconds: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number of seconds, such as 3 or 2.5"))?;
+    if !(seconds > 0.0 && seconds <= 3600.0) {
+        return Err(format!(
+            "`{text}` is out of range: write a number of seconds above 0 and at most 3600"
+        ));
+    }
+    Ok(std::time::Duration::from_secs_f64(seconds))
+}
+
 /// Decides once whether to colour diagnostics, which go to stderr.
 fn use_color(choice: ColorChoice) -> bool {
     match choice {
@@ -600,6 +718,7 @@ pub fn run(cli: Cli, streams: &mut Streams) -> anyhow::Result<Status> {
             };
             commands::diff::run(&options, streams)
         }
+        Command::Probe(args) => commands::probe::run(&probe_options(args)?, streams),
         Command::Schema => commands::schema::run(streams),
         Command::Rules => commands::rules::run(streams),
         Command::Explain { rule } => commands::explain::run(&rule, streams),
@@ -749,6 +868,45 @@ impl From<MdmArg> for Mdm {
     }
 }
 
+fn probe_options(args: ProbeArgs) -> anyhow::Result<ProbeOptions> {
+    for url in &args.urls {
+        match url::Url::parse(url) {
+            Ok(parsed) if parsed.has_host() && matches!(parsed.scheme(), "http" | "https") => {}
+            _ => anyhow::bail!(
+                "`{url}` is not a base URL: write https://HOST[:PORT][/CONTEXT], such as https://confluence.example.com"
+            ),
+        }
+    }
+    let (setup, setup_reason) = match (args.setup, &args.sites) {
+        (Some(SetupArg::NonMdm), _) => (Setup::NonMdm, "--setup"),
+        (Some(SetupArg::Mdm), _) => (Setup::Mdm, "--setup"),
+        (None, Some(_)) => (Setup::Mdm, "the default with --sites"),
+        (None, None) => (Setup::NonMdm, "the default for URLs"),
+    };
+    Ok(ProbeOptions {
+        targets: match args.sites {
+            Some(path) => Targets::Config(path),
+            None => Targets::Urls(args.urls),
+        },
+        input_format: args.input_format.into(),
+        probe: probe::Options {
+            app: args.app.into(),
+            setup,
+            allow_http: args.allow_http,
+            insecure: args.insecure,
+            timeout: args.timeout,
+            jobs: usize::from(args.jobs),
+        },
+        setup_reason,
+        ca_cert: args.ca_cert,
+        json: matches!(args.format, DiffFormatArg::Json),
+        strict: args.strict,
+        verbose: args.verbose,
+        quiet: args.quiet,
+        max_input_size: args.max_input_size,
+    })
+}
+
 fn validate_options(args: ValidateArgs) -> anyhow::Result<ValidateOptions> {
     Ok(ValidateOptions {
         files: args.files,
@@ -788,6 +946,18 @@ mod tests {
         assert_eq!(parse_size("2KiB"), Ok(2048));
         assert_eq!(parse_size("3 mib"), Ok(3 * 1024 * 1024));
         assert_eq!(parse_size("1GiB"), Ok(1024 * 1024 * 1024));
+    }
+
+    #[test]
+    fn seconds_take_fractions_and_refuse_nonsense() {
+        assert_eq!(
+            parse_seconds("2.5"),
+            Ok(std::time::Duration::from_millis(2500))
+        );
+        assert_eq!(parse_seconds("3"), Ok(std::time::Duration::from_secs(3)));
+        for text in ["0", "-1", "NaN", "inf", "3s", "", "3601"] {
+            assert!(parse_seconds(text).is_err(), "{text:?} was accepted");
+        }
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod document;
 pub mod finding;
 pub mod input;
 pub mod model;
+pub mod probe;
 pub mod read;
 pub mod report;
 pub mod source;

@@ -6,6 +6,7 @@ pub mod diff;
 pub mod explain;
 pub mod generate;
 pub mod man;
+pub mod probe;
 pub mod rules;
 pub mod schema;
 pub mod split;

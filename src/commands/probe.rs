@@ -1,0 +1,180 @@
+//! `probe`: check the servers of the URLs on the command line, or of every
+//! site of a config, and give each a verdict (see `crate::probe`).
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use super::{Status, Streams, ignore_broken_pipe};
+use crate::document::Value;
+use crate::input;
+use crate::probe::proxy::ProxySettings;
+use crate::probe::report::{self, RunInfo};
+use crate::probe::{self, Client, Options, Target, Trust, Verdict};
+use crate::read::{self, InputFormat};
+
+/// Where the base URLs come from.
+pub enum Targets {
+    Urls(Vec<String>),
+    /// A config file (or `-`), read as `validate` reads it.
+    Config(String),
+}
+
+pub struct ProbeOptions {
+    pub targets: Targets,
+    pub input_format: InputFormat,
+    pub probe: Options,
+    /// Why the setup is what it is, for the report's first line.
+    pub setup_reason: &'static str,
+    pub ca_cert: Option<PathBuf>,
+    pub json: bool,
+    pub strict: bool,
+    pub verbose: bool,
+    pub quiet: bool,
+    pub max_input_size: u64,
+}
+
+pub fn run(options: &ProbeOptions, streams: &mut Streams) -> anyhow::Result<Status> {
+    let Some(targets) = targets(options, streams)? else {
+        return Ok(Status::Failure);
+    };
+    let probe = &options.probe;
+    if probe.allow_http {
+        writeln!(
+            streams.err,
+            "warning: --allow-http: plain http:// URLs are probed; devices refuse them, so use it only for test servers"
+        )?;
+    }
+    if probe.insecure {
+        writeln!(
+            streams.err,
+            "warning: --insecure: certificates are not verified, but devices verify them"
+        )?;
+    }
+    let client = Client::new(
+        &Trust {
+            ca_cert: options.ca_cert.as_deref(),
+            insecure: probe.insecure,
+        },
+        probe.timeout,
+        ProxySettings::from_env(),
+    )?;
+    let bar = progress_bar(options, targets.len());
+    let reports = probe::run(&targets, &client, probe, |report| {
+        bar.set_message(report.target.url.clone());
+        bar.inc(1);
+    });
+    bar.finish_and_clear();
+    let run = RunInfo {
+        options: probe,
+        setup_reason: options.setup_reason,
+        strict: options.strict,
+        verbose: options.verbose,
+        quiet: options.quiet,
+    };
+    if options.json {
+        ignore_broken_pipe(report::write_json(streams.out, &reports, &run))?;
+    } else {
+        ignore_broken_pipe(report::write_human(streams.err, &reports, &run))?;
+    }
+    let not_ready = reports
+        .iter()
+        .any(|r| r.verdict(options.strict) == Verdict::NotReady);
+    Ok(if not_ready {
+        Status::Findings
+    } else {
+        Status::Ok
+    })
+}
+
+/// A bar on stderr while sites are probed, only for people: on a terminal,
+/// in the human format, and not with `--quiet`.
+fn progress_bar(options: &ProbeOptions, sites: usize) -> ProgressBar {
+    if options.json || options.quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(sites as u64), ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template("probing {pos}/{len} {wide_bar} {msg}") {
+        bar.set_style(style);
+    }
+    bar.tick();
+    bar
+}
+
+/// Returns the sites to probe; `None` after reporting why there are none.
+fn targets(options: &ProbeOptions, streams: &mut Streams) -> anyhow::Result<Option<Vec<Target>>> {
+    let path = match &options.targets {
+        Targets::Urls(urls) => {
+            return Ok(Some(
+                urls.iter()
+                    .map(|url| Target {
+                        url: url.clone(),
+                        title: None,
+                        source: None,
+                    })
+                    .collect(),
+            ));
+        }
+        Targets::Config(path) => path,
+    };
+    let loaded = match input::load(path, options.max_input_size) {
+        Ok(loaded) => loaded,
+        Err(error) => {
+            writeln!(streams.err, "error: {error}")?;
+            return Ok(None);
+        }
+    };
+    let doc = read::read(&loaded.name, &loaded.bytes, options.input_format);
+    let items = match doc.sites.as_ref().map(|node| &node.value) {
+        Some(Value::Array(items)) => items,
+        _ => {
+            for finding in &doc.findings {
+                writeln!(streams.err, "error: {}: {}", doc.name, finding.message)?;
+            }
+            writeln!(
+                streams.err,
+                "error: {}: no site list to probe; `confluence-mdm validate {}` shows what is wrong",
+                doc.name, loaded.name
+            )?;
+            return Ok(None);
+        }
+    };
+    let mut targets = Vec::new();
+    for (index, item) in items.iter().enumerate() {
+        let title = item
+            .get("title")
+            .and_then(|m| m.value.as_str())
+            .map(str::to_owned);
+        match item.get("baseURL") {
+            Some(member) if member.value.as_str().is_some() => {
+                let source = doc.positions.as_ref().map(|text| {
+                    let at = text.position(member.value.span.start);
+                    format!("{}:{}:{}", doc.name, at.line, at.column)
+                });
+                targets.push(Target {
+                    url: member.value.as_str().unwrap_or_default().to_owned(),
+                    title,
+                    source,
+                });
+            }
+            _ => {
+                writeln!(
+                    streams.err,
+                    "warning: {}: site {} has no baseURL string and is not probed; `confluence-mdm validate` says why",
+                    doc.name,
+                    index + 1
+                )?;
+            }
+        }
+    }
+    if targets.is_empty() {
+        writeln!(
+            streams.err,
+            "error: {}: no site has a baseURL to probe",
+            doc.name
+        )?;
+        return Ok(None);
+    }
+    Ok(Some(targets))
+}

@@ -1,0 +1,314 @@
+//! The application links manifest, `GET {base URL}/rest/applinks/1.0/manifest`:
+//! the anonymous document in which a Data Center server names its product,
+//! version, build, base URL and the authentication types it accepts.
+//!
+//! The element names are those of Atlassian's `ManifestEntity` (applinks
+//! plugin, `com.atlassian.applinks.core.rest.model`): `<manifest>` holding
+//! `<typeId>`, `<version>`, `<buildNumber>`, one
+//! `<inboundAuthenticationTypes>` per type, and `<url>`. A server asked for
+//! JSON answers with the same names as members; both are read.
+
+use std::cmp::Ordering;
+use std::fmt;
+
+use quick_xml::Reader;
+use quick_xml::events::Event;
+
+/// The inbound authentication type of the OAuth 2.0 provider, listed when
+/// the server offers OAuth 2.0 (DOMAIN.md, "Version discovery").
+pub const OAUTH2_PROVIDER: &str =
+    "com.atlassian.applinks.api.auth.types.ThreeLeggedOAuth2AuthenticationProvider";
+
+/// What the probe reads from a manifest.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Manifest {
+    /// `confluence`, `jira`, …
+    pub type_id: Option<String>,
+    pub name: Option<String>,
+    pub version: Option<String>,
+    pub build_number: Option<String>,
+    /// The base URL the server believes it has.
+    pub url: Option<String>,
+    pub inbound: Vec<String>,
+}
+
+impl Manifest {
+    /// Parses the body of a manifest response, XML or JSON. The error says
+    /// what the body is instead, for the report.
+    pub fn parse(body: &[u8]) -> Result<Manifest, String> {
+        let text = String::from_utf8_lossy(body);
+        let trimmed = text.trim_start_matches('\u{feff}').trim_start();
+        if trimmed.starts_with('{') {
+            return parse_json(trimmed);
+        }
+        if trimmed.starts_with('<') {
+            return parse_xml(trimmed);
+        }
+        if trimmed.is_empty() {
+            return Err("the body is empty".into());
+        }
+        Err("the body is neither XML nor JSON".into())
+    }
+
+    pub fn offers_oauth2(&self) -> bool {
+        self.inbound.iter().any(|t| t == OAUTH2_PROVIDER)
+    }
+}
+
+fn parse_json(text: &str) -> Result<Manifest, String> {
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| format!("the JSON body is invalid: {e}"))?;
+    let field = |name: &str| match value.get(name) {
+        Some(serde_json::Value::String(s)) => Some(s.clone()),
+        Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    if field("typeId").is_none() && field("version").is_none() {
+        return Err("the JSON body is not an application links manifest".into());
+    }
+    let inbound = match value.get("inboundAuthenticationTypes") {
+        Some(serde_json::Value::Array(items)) => items
+            .iter()
+            .filter_map(|i| i.as_str().map(str::to_owned))
+            .collect(),
+        Some(serde_json::Value::String(one)) => vec![one.clone()],
+        _ => Vec::new(),
+    };
+    Ok(Manifest {
+        type_id: field("typeId"),
+        name: field("name"),
+        version: field("version"),
+        build_number: field("buildNumber"),
+        url: field("url"),
+        inbound,
+    })
+}
+
+fn parse_xml(text: &str) -> Result<Manifest, String> {
+    let mut reader = Reader::from_str(text);
+    let mut manifest = Manifest::default();
+    let mut depth = 0usize;
+    let mut root_seen = false;
+    // The child of <manifest> being read, and its text so far.
+    let mut current: Option<(String, String)> = None;
+    loop {
+        let event = reader
+            .read_event()
+            .map_err(|e| format!("the XML body is invalid: {e}"))?;
+        match event {
+            Event::Start(start) => {
+                depth += 1;
+                let name = start.local_name().as_ref().to_owned();
+                match depth {
+                    1 if name == "manifest" => root_seen = true,
+                    1 => {
+                        return Err(format!(
+                            "the XML body is a <{name}> document, not a <manifest>"
+                        ));
+                    }
+                    2 => current = Some((name, String::new())),
+                    _ => {}
+                }
+            }
+            Event::Empty(start) if depth == 0 => {
+                let name = start.local_name().as_ref().to_owned();
+                return Err(format!("the XML body is an empty <{name}/> element"));
+            }
+            Event::Text(t) => {
+                if let Some((_, value)) = current.as_mut() {
+                    value.push_str(&t);
+                }
+            }
+            Event::CData(c) => {
+                if let Some((_, value)) = current.as_mut() {
+                    value.push_str(&c);
+                }
+            }
+            Event::GeneralRef(reference) => {
+                if let Some((_, value)) = current.as_mut() {
+                    let name = reference.to_string();
+                    let expanded = match name.as_str() {
+                        "amp" => Some('&'),
+                        "lt" => Some('<'),
+                        "gt" => Some('>'),
+                        "quot" => Some('"'),
+                        "apos" => Some('\''),
+                        _ => reference.resolve_char_ref().ok().flatten(),
+                    };
+                    match expanded {
+                        Some(c) => value.push(c),
+                        None => return Err(format!("the XML body uses unknown entity &{name};")),
+                    }
+                }
+            }
+            Event::End(_) => {
+                if depth == 2
+                    && let Some((name, value)) = current.take()
+                {
+                    manifest.set(&name, value.trim().to_owned());
+                }
+                depth = depth.saturating_sub(1);
+            }
+            Event::Eof if depth > 0 => {
+                return Err("the XML body is invalid: it ends before </manifest>".into());
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    if !root_seen {
+        return Err("the XML body has no <manifest> element".into());
+    }
+    Ok(manifest)
+}
+
+impl Manifest {
+    fn set(&mut self, name: &str, value: String) {
+        let slot = match name {
+            "typeId" => &mut self.type_id,
+            "name" => &mut self.name,
+            "version" => &mut self.version,
+            "buildNumber" => &mut self.build_number,
+            "url" => &mut self.url,
+            "inboundAuthenticationTypes" => {
+                self.inbound.push(value);
+                return;
+            }
+            _ => return,
+        };
+        *slot = Some(value);
+    }
+}
+
+/// A dotted version such as `9.2.1`; anything after the leading numbers
+/// (`-m02`, `-rc1`) is kept for display but does not count in comparisons.
+#[derive(Debug, Clone)]
+pub struct Version {
+    parts: Vec<u64>,
+}
+
+impl Version {
+    /// Reads the leading `N.N.N` of `text`; `None` when it starts with no
+    /// number.
+    pub fn parse(text: &str) -> Option<Version> {
+        let mut parts = Vec::new();
+        for piece in text.trim().split('.') {
+            let digits: String = piece.chars().take_while(char::is_ascii_digit).collect();
+            if digits.is_empty() {
+                break;
+            }
+            parts.push(digits.parse().ok()?);
+            if digits.len() != piece.len() {
+                break;
+            }
+        }
+        if parts.is_empty() {
+            None
+        } else {
+            Some(Version { parts })
+        }
+    }
+
+    pub fn new(parts: &[u64]) -> Version {
+        Version {
+            parts: parts.to_vec(),
+        }
+    }
+}
+
+impl Ord for Version {
+    fn cmp(&self, other: &Self) -> Ordering {
+        let width = self.parts.len().max(other.parts.len());
+        let part = |v: &Version, i: usize| v.parts.get(i).copied().unwrap_or(0);
+        (0..width)
+            .map(|i| part(self, i).cmp(&part(other, i)))
+            .find(|o| o.is_ne())
+            .unwrap_or(Ordering::Equal)
+    }
+}
+
+impl PartialEq for Version {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other).is_eq()
+    }
+}
+
+impl Eq for Version {}
+
+impl PartialOrd for Version {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl fmt::Display for Version {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text: Vec<String> = self.parts.iter().map(u64::to_string).collect();
+        f.write_str(&text.join("."))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const READY: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<manifest><id>5f1c</id><name>Confluence</name><typeId>confluence</typeId><version>9.2.1</version><buildNumber>9200</buildNumber><applinksVersion>10.0.3</applinksVersion><inboundAuthenticationTypes>com.atlassian.applinks.api.auth.types.BasicAuthenticationProvider</inboundAuthenticationTypes><inboundAuthenticationTypes>com.atlassian.applinks.api.auth.types.ThreeLeggedOAuth2AuthenticationProvider</inboundAuthenticationTypes><outboundAuthenticationTypes>com.atlassian.applinks.api.auth.types.ThreeLeggedOAuth2AuthenticationProvider</outboundAuthenticationTypes><publicSignup>false</publicSignup><url>https://wiki.example.com/a?b=1&amp;c=2</url></manifest>"#;
+
+    #[test]
+    fn reads_the_xml_manifest() {
+        let manifest = Manifest::parse(READY.as_bytes()).unwrap();
+        assert_eq!(manifest.type_id.as_deref(), Some("confluence"));
+        assert_eq!(manifest.version.as_deref(), Some("9.2.1"));
+        assert_eq!(manifest.build_number.as_deref(), Some("9200"));
+        assert_eq!(
+            manifest.url.as_deref(),
+            Some("https://wiki.example.com/a?b=1&c=2")
+        );
+        assert_eq!(manifest.inbound.len(), 2);
+        assert!(manifest.offers_oauth2());
+    }
+
+    #[test]
+    fn outbound_types_do_not_count() {
+        let text = READY.replace(
+            "<inboundAuthenticationTypes>com.atlassian.applinks.api.auth.types.ThreeLeggedOAuth2AuthenticationProvider</inboundAuthenticationTypes>",
+            "",
+        );
+        assert!(!Manifest::parse(text.as_bytes()).unwrap().offers_oauth2());
+    }
+
+    #[test]
+    fn reads_the_json_manifest() {
+        let text = r#"{"typeId":"jira","version":"10.3.1","buildNumber":10030001,"url":"https://jira.example.com","inboundAuthenticationTypes":["com.atlassian.applinks.api.auth.types.ThreeLeggedOAuth2AuthenticationProvider"]}"#;
+        let manifest = Manifest::parse(text.as_bytes()).unwrap();
+        assert_eq!(manifest.type_id.as_deref(), Some("jira"));
+        assert_eq!(manifest.build_number.as_deref(), Some("10030001"));
+        assert!(manifest.offers_oauth2());
+    }
+
+    #[test]
+    fn other_bodies_are_refused_with_a_reason() {
+        for (body, reason) in [
+            ("<html><body>Sign in</body></html>", "<html>"),
+            ("", "empty"),
+            ("Not Found", "neither"),
+            ("<manifest><version>9", "invalid"),
+            ("{\"error\":1}", "not an application links manifest"),
+        ] {
+            let error = Manifest::parse(body.as_bytes()).unwrap_err();
+            assert!(error.contains(reason), "{body:?}: {error}");
+        }
+    }
+
+    #[test]
+    fn versions_compare_by_number() {
+        let v = |t: &str| Version::parse(t).unwrap();
+        assert!(v("9.10.0") > v("9.9.9"));
+        assert!(v("9.1") == v("9.1.0"));
+        assert!(v("9.1.0-m02") >= Version::new(&[9, 1]));
+        assert!(v("8.5.4") < Version::new(&[9, 1]));
+        assert_eq!(v("9.2.1-rc1").to_string(), "9.2.1");
+        assert_eq!(Version::parse("beta"), None);
+    }
+}

@@ -1,0 +1,247 @@
+//! `probe`: what the app will meet on each server. For every base URL it
+//! connects (DNS, TCP, TLS, proxy), reads the application links manifest
+//! (product, version, OAuth 2.0, the base URL the server believes it has)
+//! and asks the mobile plugin's login endpoint without credentials, then
+//! gives one verdict per site.
+//!
+//! The checks run in order and each gives one result; a check that cannot
+//! run because an earlier one failed is `skipped`, never silently dropped.
+
+pub mod http;
+pub mod manifest;
+pub mod proxy;
+pub mod report;
+mod site;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::app::App;
+pub use http::{Client, Trust};
+
+/// Which setup the site is checked for (DOMAIN.md, "The non-MDM setup").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Setup {
+    /// The app fetches its OAuth client from the server's mobile plugin:
+    /// the endpoint must answer without credentials.
+    NonMdm,
+    /// The MDM delivers the config: the endpoint is not needed.
+    Mdm,
+}
+
+impl Setup {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Setup::NonMdm => "non-mdm",
+            Setup::Mdm => "mdm",
+        }
+    }
+}
+
+/// The checks, in the order they run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Check {
+    /// The base URL itself: scheme, credentials, query.
+    Url,
+    /// DNS, TCP, TLS and the proxy.
+    Connection,
+    /// `GET /rest/applinks/1.0/manifest`.
+    Manifest,
+    /// The manifest's `typeId` against `--app`.
+    Product,
+    /// The manifest's version against the version that offers OAuth 2.0.
+    Version,
+    /// The OAuth 2.0 provider among the inbound authentication types.
+    Oauth2,
+    /// The manifest's base URL against the configured one.
+    BaseUrl,
+    /// `GET /rest/nativemobile/1.1/info/login` without credentials.
+    MobileEndpoint,
+}
+
+impl Check {
+    pub const ALL: [Check; 8] = [
+        Check::Url,
+        Check::Connection,
+        Check::Manifest,
+        Check::Product,
+        Check::Version,
+        Check::Oauth2,
+        Check::BaseUrl,
+        Check::MobileEndpoint,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Check::Url => "url",
+            Check::Connection => "connection",
+            Check::Manifest => "manifest",
+            Check::Product => "product",
+            Check::Version => "version",
+            Check::Oauth2 => "oauth2",
+            Check::BaseUrl => "base-url",
+            Check::MobileEndpoint => "mobile-endpoint",
+        }
+    }
+}
+
+/// The result of one check. `Info` and `Skipped` never fail a site;
+/// `Warning` fails it only under `--strict`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    Pass,
+    Skipped,
+    Info,
+    Warning,
+    Error,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Pass => "pass",
+            Outcome::Skipped => "skipped",
+            Outcome::Info => "info",
+            Outcome::Warning => "warning",
+            Outcome::Error => "error",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckResult {
+    pub check: Check,
+    #[serde(rename = "status")]
+    pub outcome: Outcome,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+/// A base URL to probe, and where it came from.
+#[derive(Debug, Clone, Serialize)]
+pub struct Target {
+    /// The URL as the user wrote it.
+    pub url: String,
+    /// The site's title, when it came from a config.
+    pub title: Option<String>,
+    /// `FILE:LINE:COLUMN` of the `baseURL` value, when it came from a
+    /// config.
+    pub source: Option<String>,
+}
+
+/// What the manifest says about the server.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Server {
+    pub product: Option<String>,
+    pub version: Option<String>,
+    pub build: Option<String>,
+    pub base_url: Option<String>,
+}
+
+/// Everything found about one site.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteReport {
+    #[serde(flatten)]
+    pub target: Target,
+    /// The base URL the requests were built on: the target without user
+    /// info, query, fragment or trailing slash.
+    pub base_url: Option<String>,
+    /// The proxy the requests went through, without its user info.
+    pub proxy: Option<String>,
+    pub server: Option<Server>,
+    pub checks: Vec<CheckResult>,
+}
+
+/// The verdict on one site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    Ready,
+    /// Ready as far as the probe can tell, with warnings to read.
+    ReadyWithWarnings,
+    NotReady,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Ready => "ready",
+            Verdict::ReadyWithWarnings => "ready with warnings",
+            Verdict::NotReady => "not ready",
+        }
+    }
+}
+
+impl SiteReport {
+    pub fn worst(&self) -> Outcome {
+        self.checks
+            .iter()
+            .map(|c| c.outcome)
+            .max()
+            .unwrap_or(Outcome::Pass)
+    }
+
+    pub fn verdict(&self, strict: bool) -> Verdict {
+        match self.worst() {
+            Outcome::Error => Verdict::NotReady,
+            Outcome::Warning if strict => Verdict::NotReady,
+            Outcome::Warning => Verdict::ReadyWithWarnings,
+            _ => Verdict::Ready,
+        }
+    }
+}
+
+/// The settings of one run.
+pub struct Options {
+    pub app: App,
+    pub setup: Setup,
+    pub allow_http: bool,
+    pub insecure: bool,
+    pub timeout: Duration,
+    pub jobs: usize,
+}
+
+/// Probes every target, `options.jobs` at a time, and returns the reports
+/// in the order of `targets`. `progress` is called on the calling thread
+/// after each site, so that it may draw on a locked stderr.
+pub fn run(
+    targets: &[Target],
+    client: &Client,
+    options: &Options,
+    mut progress: impl FnMut(&SiteReport),
+) -> Vec<SiteReport> {
+    let mut reports: Vec<Option<SiteReport>> = vec![None; targets.len()];
+    let next = AtomicUsize::new(0);
+    let workers = options.jobs.clamp(1, targets.len().max(1));
+    std::thread::scope(|scope| {
+        let (sender, receiver) = mpsc::channel();
+        for _ in 0..workers {
+            let sender = sender.clone();
+            let next = &next;
+            scope.spawn(move || {
+                loop {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(target) = targets.get(index) else {
+                        break;
+                    };
+                    let report = site::probe(target, client, options);
+                    if sender.send((index, report)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(sender);
+        for (index, report) in receiver {
+            progress(&report);
+            reports[index] = Some(report);
+        }
+    });
+    reports.into_iter().flatten().collect()
+}

@@ -1,0 +1,212 @@
+//! The probe's two reports: `human` (stderr, as `validate`'s) lists each
+//! site with its verdict and the checks that did not pass; `json` (stdout)
+//! is one versioned document for pipelines.
+
+use std::io::{self, Write};
+
+use colored::Colorize;
+use serde::Serialize;
+
+use super::{Options, Outcome, SiteReport, Verdict};
+
+/// Version of the JSON document's layout; later versions only add fields.
+pub const JSON_VERSION: u32 = 1;
+
+/// What the header of a report says about the run.
+pub struct RunInfo<'a> {
+    pub options: &'a Options,
+    /// Why this setup: "default for URLs", "default with --sites" or
+    /// "--setup".
+    pub setup_reason: &'a str,
+    pub strict: bool,
+    pub verbose: bool,
+    pub quiet: bool,
+}
+
+/// Writes the human report.
+pub fn write_human(out: &mut dyn Write, reports: &[SiteReport], run: &RunInfo) -> io::Result<()> {
+    let options = run.options;
+    if !run.quiet {
+        writeln!(
+            out,
+            "{} {} for the {} setup ({}), {} app, timeout {}{}",
+            "probe:".bold(),
+            count(reports.len(), "site"),
+            options.setup.as_str(),
+            run.setup_reason,
+            options.app.product(),
+            super::http::seconds_text(options.timeout.as_secs_f64()),
+            if options.insecure {
+                ", certificates NOT verified (--insecure)"
+            } else {
+                ""
+            },
+        )?;
+    }
+    for report in reports {
+        let verdict = report.verdict(run.strict);
+        if run.quiet && verdict != Verdict::NotReady {
+            continue;
+        }
+        write_site(out, report, verdict, run)?;
+    }
+    if !run.quiet {
+        let not_ready = reports
+            .iter()
+            .filter(|r| r.verdict(run.strict) == Verdict::NotReady)
+            .count();
+        let line = match not_ready {
+            0 => format!("all {} ready", count(reports.len(), "site"))
+                .green()
+                .bold(),
+            n => format!("{n} of {} not ready", count(reports.len(), "site"))
+                .red()
+                .bold(),
+        };
+        writeln!(out, "\n{line}")?;
+    }
+    Ok(())
+}
+
+fn write_site(
+    out: &mut dyn Write,
+    report: &SiteReport,
+    verdict: Verdict,
+    run: &RunInfo,
+) -> io::Result<()> {
+    let label = match verdict {
+        Verdict::Ready => verdict.as_str().green().bold(),
+        Verdict::ReadyWithWarnings => verdict.as_str().yellow().bold(),
+        Verdict::NotReady => verdict.as_str().red().bold(),
+    };
+    let url = report.base_url.as_deref().unwrap_or(&report.target.url);
+    writeln!(out, "\n{label}  {}", url.bold())?;
+    let mut about: Vec<String> = Vec::new();
+    if let Some(title) = &report.target.title {
+        about.push(format!("\"{title}\""));
+    }
+    if let Some(source) = &report.target.source {
+        about.push(source.clone());
+    }
+    if let Some(server) = &report.server {
+        let mut text = server
+            .product
+            .as_deref()
+            .map(title_case)
+            .unwrap_or_else(|| "server".into());
+        if let Some(version) = &server.version {
+            text.push_str(&format!(" {version}"));
+        }
+        if let Some(build) = &server.build {
+            text.push_str(&format!(" (build {build})"));
+        }
+        about.push(text);
+    }
+    if let Some(proxy) = &report.proxy {
+        about.push(format!("via {proxy}"));
+    }
+    if !about.is_empty() {
+        writeln!(out, "  {}", about.join(", ").dimmed())?;
+    }
+    for check in &report.checks {
+        let shown = match check.outcome {
+            Outcome::Pass | Outcome::Skipped => run.verbose,
+            Outcome::Info => !run.quiet,
+            Outcome::Warning | Outcome::Error => true,
+        };
+        if !shown {
+            continue;
+        }
+        let tag = match check.outcome {
+            Outcome::Pass => "pass".green(),
+            Outcome::Skipped => "skipped".dimmed(),
+            Outcome::Info => "info".blue().bold(),
+            Outcome::Warning => "warning".yellow().bold(),
+            Outcome::Error => "error".red().bold(),
+        };
+        writeln!(out, "  {tag}[{}]: {}", check.check.id(), check.message)?;
+        if let Some(help) = &check.help
+            && check.outcome != Outcome::Pass
+        {
+            writeln!(out, "    {} {help}", "help:".cyan().bold())?;
+        }
+    }
+    Ok(())
+}
+
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+fn title_case(word: &str) -> String {
+    let mut chars = word.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    tool: &'static str,
+    tool_version: &'static str,
+    app: &'static str,
+    setup: &'static str,
+    insecure: bool,
+    allow_http: bool,
+    timeout_seconds: f64,
+    sites: Vec<SiteEntry<'a>>,
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct SiteEntry<'a> {
+    verdict: Verdict,
+    #[serde(flatten)]
+    report: &'a SiteReport,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    sites: usize,
+    ready: usize,
+    ready_with_warnings: usize,
+    not_ready: usize,
+}
+
+/// Writes the JSON document.
+pub fn write_json(out: &mut dyn Write, reports: &[SiteReport], run: &RunInfo) -> io::Result<()> {
+    let options = run.options;
+    let sites: Vec<SiteEntry> = reports
+        .iter()
+        .map(|report| SiteEntry {
+            verdict: report.verdict(run.strict),
+            report,
+        })
+        .collect();
+    let tally = |wanted: Verdict| sites.iter().filter(|s| s.verdict == wanted).count();
+    let document = Document {
+        version: JSON_VERSION,
+        tool: "confluence-mdm",
+        tool_version: env!("CARGO_PKG_VERSION"),
+        app: options.app.type_id(),
+        setup: options.setup.as_str(),
+        insecure: options.insecure,
+        allow_http: options.allow_http,
+        timeout_seconds: options.timeout.as_secs_f64(),
+        summary: Summary {
+            sites: sites.len(),
+            ready: tally(Verdict::Ready),
+            ready_with_warnings: tally(Verdict::ReadyWithWarnings),
+            not_ready: tally(Verdict::NotReady),
+        },
+        sites,
+    };
+    serde_json::to_writer_pretty(&mut *out, &document)?;
+    writeln!(out)
+}

@@ -1,0 +1,697 @@
+//! `probe` against the fixture server on 127.0.0.1: one test per case of
+//! issue 6, each asserting the verdict and the result of the check that
+//! decides it. Nothing here contacts any other address or resolves any
+//! other name: 127.0.0.2 appears only in a redirect that must not be
+//! followed, and the SSO host only in a Location header.
+
+mod common;
+#[path = "support/fixture_server.rs"]
+mod fixture_server;
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use fixture_server::FixtureServer;
+use serde_json::Value;
+
+/// One server for the whole test binary; its threads live until the end.
+fn server() -> &'static FixtureServer {
+    static SERVER: OnceLock<FixtureServer> = OnceLock::new();
+    SERVER.get_or_init(FixtureServer::start)
+}
+
+/// The CA file, written once into the target folder.
+fn ca_file() -> &'static PathBuf {
+    static CA: OnceLock<PathBuf> = OnceLock::new();
+    CA.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap().keep();
+        let path = dir.join("fixture-ca.pem");
+        server().write_ca(&path).unwrap();
+        path
+    })
+}
+
+struct Run {
+    code: i32,
+    json: Value,
+    stderr: String,
+    elapsed: Duration,
+}
+
+impl Run {
+    fn site(&self) -> &Value {
+        &self.json["sites"][0]
+    }
+
+    fn verdict(&self) -> &str {
+        self.site()["verdict"].as_str().unwrap()
+    }
+
+    /// Returns (status, message) of one check of the first site.
+    fn check(&self, id: &str) -> (String, String) {
+        let check = self.site()["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["check"] == id)
+            .unwrap_or_else(|| panic!("no check {id} in {}", self.json));
+        (
+            check["status"].as_str().unwrap().to_owned(),
+            check["message"].as_str().unwrap().to_owned(),
+        )
+    }
+
+    fn help(&self, id: &str) -> String {
+        self.site()["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["check"] == id)
+            .and_then(|c| c["help"].as_str())
+            .unwrap_or_default()
+            .to_owned()
+    }
+}
+
+/// Runs `probe --format json` with `args`, with no proxy variables but
+/// those in `env`.
+fn probe_env(args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut cmd = common::cmd();
+    cmd.arg("probe").arg("--format").arg("json").args(args);
+    for name in [
+        "HTTPS_PROXY",
+        "https_proxy",
+        "HTTP_PROXY",
+        "http_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+        "NO_PROXY",
+        "no_proxy",
+    ] {
+        cmd.env_remove(name);
+    }
+    for (name, value) in env {
+        cmd.env(name, value);
+    }
+    let start = Instant::now();
+    let output = cmd.output().unwrap();
+    let elapsed = start.elapsed();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let json = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {stdout}\nstderr: {stderr}"));
+    Run {
+        code: output.status.code().unwrap(),
+        json,
+        stderr,
+        elapsed,
+    }
+}
+
+fn probe(args: &[&str]) -> Run {
+    probe_env(args, &[])
+}
+
+/// Probes a scenario over plain HTTP.
+fn http(scenario: &str, extra: &[&str]) -> Run {
+    let url = server().http_url(scenario);
+    let mut args = vec!["--allow-http", "--timeout", "5", url.as_str()];
+    args.extend_from_slice(extra);
+    probe(&args)
+}
+
+/// Probes a scenario over HTTPS, trusting the fixture CA.
+fn https(url: &str, extra: &[&str]) -> Run {
+    let ca = ca_file().to_str().unwrap().to_owned();
+    let mut args = vec!["--ca-cert", ca.as_str(), "--timeout", "5", url];
+    args.extend_from_slice(extra);
+    probe(&args)
+}
+
+/// Probes a scenario on the HTTPS listener, whose verdicts carry no
+/// plain-HTTP warning.
+fn tls(scenario: &str, extra: &[&str]) -> Run {
+    https(&server().https_url(scenario), extra)
+}
+
+fn assert_check(run: &Run, id: &str, status: &str, message: &str) {
+    let (actual_status, actual_message) = run.check(id);
+    assert_eq!(
+        (actual_status.as_str(), actual_message.as_str()),
+        (status, message),
+        "{}",
+        run.json
+    );
+}
+
+#[test]
+fn ready_9x_server_over_https_is_ready() {
+    let url = server().https_url("ready");
+    let run = https(&url, &[]);
+    assert_eq!(run.code, 0, "{}", run.json);
+    assert_eq!(run.verdict(), "ready");
+    assert_check(&run, "url", "pass", &url);
+    assert_check(&run, "connection", "pass", "HTTPS, certificate trusted");
+    assert_check(
+        &run,
+        "version",
+        "pass",
+        "Confluence 9.2.1 (build 9200); 9.1 or later needed",
+    );
+    assert_check(
+        &run,
+        "oauth2",
+        "pass",
+        "the server accepts OAuth 2.0 (ThreeLeggedOAuth2AuthenticationProvider)",
+    );
+    assert_check(
+        &run,
+        "base-url",
+        "pass",
+        "the server reports the same base URL",
+    );
+    assert_check(
+        &run,
+        "mobile-endpoint",
+        "pass",
+        "/ready/rest/nativemobile/1.1/info/login answers without credentials: the non-MDM setup can work",
+    );
+    assert_eq!(run.site()["server"]["version"], "9.2.1");
+    assert_eq!(run.json["setup"], "non-mdm");
+    // A machine format draws no progress bar and prints no warning.
+    assert_eq!(run.stderr, "");
+}
+
+#[test]
+fn ready_server_in_the_human_report() {
+    let url = server().https_url("ready");
+    let output = common::cmd()
+        .args(["probe", "--ca-cert", ca_file().to_str().unwrap(), &url])
+        .env_remove("HTTPS_PROXY")
+        .env_remove("https_proxy")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert!(output.stdout.is_empty());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let expected = format!(
+        "probe: 1 site for the non-mdm setup (the default for URLs), Confluence app, timeout 10 s\n\
+         \n\
+         ready  {url}\n  Confluence 9.2.1 (build 9200)\n\
+         \n\
+         all 1 site ready\n"
+    );
+    assert_eq!(stderr, expected);
+}
+
+#[test]
+fn confluence_8x_is_not_ready_and_names_the_version_needed() {
+    let run = http("old", &[]);
+    assert_eq!(run.code, 1);
+    assert_eq!(run.verdict(), "not-ready");
+    assert_check(
+        &run,
+        "version",
+        "error",
+        "Confluence 8.5.4 (build 8804) does not offer OAuth 2.0 to the iOS app; 9.1 or later needed",
+    );
+    assert_eq!(
+        run.help("version"),
+        "upgrade to Confluence 9.1 or later with the OAuth 2.0 plugin 4.1.1 or later"
+    );
+    assert_eq!(run.check("oauth2").0, "error");
+}
+
+#[test]
+fn missing_mobile_plugin_fails_the_non_mdm_setup_and_warns_under_mdm() {
+    let message = "/no-mobile/rest/nativemobile/1.1/info/login is not found (404): the Confluence Mobile plugin is missing, disabled or too old";
+    let run = http("no-mobile", &[]);
+    assert_eq!((run.code, run.verdict()), (1, "not-ready"));
+    assert_check(&run, "mobile-endpoint", "error", message);
+    let run = http("no-mobile", &["--setup", "mdm"]);
+    assert_eq!((run.code, run.verdict()), (0, "ready-with-warnings"));
+    assert_check(&run, "mobile-endpoint", "warning", message);
+}
+
+#[test]
+fn sso_redirect_fails_non_mdm_and_is_information_under_mdm() {
+    let message = "/sso/rest/nativemobile/1.1/info/login redirects to https://sso.example.test/idp/login?return=%2Fsso%2Frest%2Fnativemobile%2F1.1%2Finfo%2Flogin: a reverse proxy or SSO gateway sends requests without credentials to sign in";
+    let run = http("sso", &[]);
+    assert_eq!((run.code, run.verdict()), (1, "not-ready"));
+    assert_check(&run, "mobile-endpoint", "error", message);
+    assert!(run.help("mobile-endpoint").starts_with("use the MDM setup"));
+    let run = tls("sso", &["--setup", "mdm"]);
+    assert_eq!((run.code, run.verdict()), (0, "ready"));
+    assert_check(&run, "mobile-endpoint", "info", message);
+}
+
+#[test]
+fn redirect_to_another_host_is_not_followed() {
+    let run = http("other-host", &[]);
+    assert_eq!((run.code, run.verdict()), (1, "not-ready"));
+    let port = server().http.port();
+    assert_check(
+        &run,
+        "manifest",
+        "error",
+        &format!(
+            "/other-host/rest/applinks/1.0/manifest redirects to another host (http://127.0.0.2:{port}/other-host/rest/applinks/1.0/manifest); redirects to other hosts are not followed"
+        ),
+    );
+    assert_eq!(run.check("version").0, "skipped");
+}
+
+#[test]
+fn wrong_reported_base_url_is_an_error() {
+    let run = http("wrong-base-url", &[]);
+    assert_eq!((run.code, run.verdict()), (1, "not-ready"));
+    let url = server().http_url("wrong-base-url");
+    assert_check(
+        &run,
+        "base-url",
+        "error",
+        &format!(
+            "the server reports its base URL as https://wiki.example.com/confluence, not {url} (scheme, host, port and context path differ)"
+        ),
+    );
+}
+
+#[test]
+fn expired_certificate_is_refused() {
+    let url = format!("https://127.0.0.1:{}/ready", server().https_expired.port());
+    let run = https(&url, &[]);
+    assert_eq!((run.code, run.verdict()), (1, "not-ready"));
+    assert_check(
+        &run,
+        "connection",
+        "error",
+        "the server's certificate has expired",
+    );
+    assert_check(
+        &run,
+        "manifest",
+        "skipped",
+        "not checked: no connection to the server",
+    );
+}
+
+#[test]
+fn certificate_for_another_name_is_refused() {
+    let url = format!(
+        "https://127.0.0.1:{}/ready",
+        server().https_wrong_name.port()
+    );
+    let run = https(&url, &[]);
+    assert_eq!((run.code, run.verdict()), (1, "not-ready"));
+    assert_check(
+        &run,
+        "connection",
+        "error",
+        "the server's certificate is not valid for 127.0.0.1",
+    );
+}
+
+#[test]
+fn unknown_authority_asks_for_ca_cert() {
+    let run = probe(&["--timeout", "5", &server().https_url("ready")]);
+    assert_eq!((run.code, run.verdict()), (1, "not-ready"));
+    assert_check(
+        &run,
+        "connection",
+        "error",
+        "the server's certificate is not signed by a trusted authority",
+    );
+    assert!(run.help("connection").contains("--ca-cert FILE"));
+}
+
+#[test]
+fn insecure_is_shown_on_the_site() {
+    let url = format!("https://127.0.0.1:{}/ready", server().https_expired.port());
+    let run = probe(&["--insecure", "--timeout", "5", &url]);
+    assert_eq!((run.code, run.verdict()), (0, "ready-with-warnings"));
+    assert_check(
+        &run,
+        "connection",
+        "warning",
+        "HTTPS, certificate NOT verified (--insecure)",
+    );
+    assert_eq!(run.json["insecure"], true);
+    assert!(run.stderr.contains("warning: --insecure"), "{}", run.stderr);
+}
+
+#[test]
+fn silent_listener_times_out_within_the_timeout() {
+    let url = server().http_url("silent");
+    let run = probe(&["--allow-http", "--timeout", "1", &url]);
+    assert_eq!((run.code, run.verdict()), (1, "not-ready"));
+    assert_check(&run, "connection", "error", "no answer within 1 s");
+    // The site stops at the first timeout: one request, not one per check.
+    assert!(
+        run.elapsed < Duration::from_secs(4),
+        "took {:?}",
+        run.elapsed
+    );
+}
+
+#[test]
+fn closed_port_is_refused_at_once() {
+    let closed = server().closed;
+    let url = format!("http://{closed}/wiki");
+    let run = probe(&["--allow-http", "--timeout", "2", &url]);
+    assert_eq!((run.code, run.verdict()), (1, "not-ready"));
+    assert_check(
+        &run,
+        "connection",
+        "error",
+        &format!("{closed} refused the connection"),
+    );
+    assert!(
+        run.elapsed < Duration::from_secs(4),
+        "took {:?}",
+        run.elapsed
+    );
+}
+
+#[test]
+fn one_gib_body_is_capped() {
+    let run = http("huge", &[]);
+    assert_eq!((run.code, run.verdict()), (1, "not-ready"));
+    assert_check(
+        &run,
+        "manifest",
+        "error",
+        "/huge/rest/applinks/1.0/manifest: the response is larger than 256 KiB; reading stopped there",
+    );
+}
+
+#[test]
+fn redirect_loop_is_named() {
+    let run = http("loop", &[]);
+    assert_eq!((run.code, run.verdict()), (1, "not-ready"));
+    assert_check(
+        &run,
+        "manifest",
+        "error",
+        "redirect loop: /loop/rest/applinks/1.0/manifest → /loop/step → /loop/rest/applinks/1.0/manifest",
+    );
+}
+
+#[test]
+fn jira_server_is_the_wrong_product_for_confluence() {
+    let run = http("jira", &[]);
+    assert_eq!((run.code, run.verdict()), (1, "not-ready"));
+    assert_check(
+        &run,
+        "product",
+        "error",
+        "the server is Jira, not Confluence",
+    );
+    assert_eq!(
+        run.help("product"),
+        "probe it with --app jira, or fix the base URL"
+    );
+    let run = tls("jira", &["--app", "jira"]);
+    assert_eq!((run.code, run.verdict()), (0, "ready"), "{}", run.json);
+    assert_check(
+        &run,
+        "version",
+        "pass",
+        "Jira 10.3.1 (build 10030001); 9.12.14 or later on 9.x, or 10.1 or later needed",
+    );
+    assert_eq!(run.check("mobile-endpoint").0, "skipped");
+}
+
+#[test]
+fn gateway_in_front_of_everything() {
+    let run = http("gated", &["--setup", "mdm"]);
+    assert_eq!((run.code, run.verdict()), (0, "ready-with-warnings"));
+    assert_check(
+        &run,
+        "manifest",
+        "warning",
+        "/gated/rest/applinks/1.0/manifest redirects to a sign-in page (https://sso.example.test/idp/login); the version cannot be read",
+    );
+    assert_eq!(run.check("mobile-endpoint").0, "info");
+    let run = http("gated", &[]);
+    assert_eq!((run.code, run.verdict()), (1, "not-ready"));
+    assert_eq!(run.check("mobile-endpoint").0, "error");
+    let run = http("gated", &["--setup", "mdm", "--strict"]);
+    assert_eq!((run.code, run.verdict()), (1, "not-ready"));
+}
+
+#[test]
+fn blocked_mobile_endpoint_statuses() {
+    for (scenario, message) in [
+        (
+            "unauthorized",
+            "/unauthorized/rest/nativemobile/1.1/info/login asks for credentials (401): a gateway or the server blocks requests without credentials",
+        ),
+        (
+            "forbidden",
+            "/forbidden/rest/nativemobile/1.1/info/login refuses access (403): a gateway or the server blocks requests without credentials",
+        ),
+        (
+            "html-login",
+            "/html-login/rest/nativemobile/1.1/info/login answers with an HTML page, not the plugin's JSON: a gateway serves its sign-in page",
+        ),
+    ] {
+        let run = http(scenario, &[]);
+        assert_eq!((run.code, run.verdict()), (1, "not-ready"), "{scenario}");
+        assert_check(&run, "mobile-endpoint", "error", message);
+        let run = tls(scenario, &["--setup", "mdm"]);
+        assert_eq!((run.code, run.verdict()), (0, "ready"), "{scenario}");
+        assert_check(&run, "mobile-endpoint", "info", message);
+    }
+}
+
+#[test]
+fn server_error_fails_the_manifest() {
+    let run = http("broken", &[]);
+    assert_eq!((run.code, run.verdict()), (1, "not-ready"));
+    assert_check(
+        &run,
+        "manifest",
+        "error",
+        "/broken/rest/applinks/1.0/manifest answers 503",
+    );
+}
+
+#[test]
+fn not_a_base_url_is_not_found() {
+    let run = http("nothing-here", &[]);
+    assert_check(
+        &run,
+        "manifest",
+        "error",
+        "/nothing-here/rest/applinks/1.0/manifest is not found (404)",
+    );
+}
+
+/// A port nobody listens on, different from the fixture's `closed` port,
+/// which the fixture proxy refuses on purpose.
+fn another_closed_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[test]
+fn https_proxy_is_used_and_no_proxy_bypasses_it() {
+    let port = another_closed_port();
+    let url = format!("https://127.0.0.1:{port}/ready");
+    let proxy = format!("http://{}", server().proxy);
+    let ca = ca_file().to_str().unwrap();
+    let args = ["--ca-cert", ca, "--timeout", "5", url.as_str()];
+    // Only the proxy can reach the site: directly, the port is closed.
+    let run = probe_env(&args, &[("HTTPS_PROXY", &proxy)]);
+    assert_eq!((run.code, run.verdict()), (0, "ready"), "{}", run.json);
+    assert_eq!(run.site()["proxy"], proxy.as_str());
+    assert_check(
+        &run,
+        "connection",
+        "pass",
+        &format!("HTTPS, certificate trusted, through the proxy {proxy}"),
+    );
+    assert!(
+        server()
+            .proxied()
+            .contains(&format!("CONNECT 127.0.0.1:{port}")),
+        "{:?}",
+        server().proxied()
+    );
+    let run = probe_env(
+        &args,
+        &[
+            ("HTTPS_PROXY", &proxy),
+            ("NO_PROXY", "localhost,127.0.0.0/8"),
+        ],
+    );
+    assert_eq!(run.check("connection").0, "error");
+    assert_eq!(run.site()["proxy"], Value::Null);
+    // HTTP_PROXY is for http:// URLs only.
+    let run = probe_env(&args, &[("HTTP_PROXY", &proxy)]);
+    assert_eq!(run.check("connection").0, "error");
+}
+
+#[test]
+fn http_proxy_serves_plain_urls() {
+    let port = another_closed_port();
+    let url = format!("http://127.0.0.1:{port}/ready");
+    let proxy = format!("http://{}", server().proxy);
+    let run = probe_env(
+        &["--allow-http", "--timeout", "5", &url],
+        &[("http_proxy", &proxy)],
+    );
+    assert_eq!(
+        (run.code, run.verdict()),
+        (0, "ready-with-warnings"),
+        "{}",
+        run.json
+    );
+    assert_eq!(run.check("url").0, "warning");
+    assert_eq!(run.check("connection").0, "pass");
+}
+
+#[test]
+fn refused_proxy_is_named() {
+    let url = server().https_url("ready");
+    let dead = format!("http://127.0.0.1:{}", another_closed_port());
+    let run = probe_env(&["--timeout", "5", &url], &[("HTTPS_PROXY", &dead)]);
+    assert_eq!((run.code, run.verdict()), (1, "not-ready"));
+    let (status, message) = run.check("connection");
+    assert_eq!(status, "error");
+    assert!(
+        message.starts_with(&format!("the proxy {dead} failed")),
+        "{message}"
+    );
+}
+
+/// Accepts one connection on 127.0.0.1, returns the request head it read,
+/// and answers 404.
+fn capture_one_request() -> (String, std::thread::JoinHandle<String>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/capture", listener.local_addr().unwrap());
+    let handle = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .unwrap();
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
+            head.push(byte[0]);
+        }
+        let _ = stream
+            .write_all(b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+        String::from_utf8_lossy(&head).into_owned()
+    });
+    (url, handle)
+}
+
+#[test]
+fn requests_carry_no_credentials_and_name_the_tool() {
+    let (url, handle) = capture_one_request();
+    let with_user = url.replacen("http://", "http://admin:hunter2@", 1);
+    let run = probe(&["--allow-http", "--timeout", "5", &with_user]);
+    let head = handle.join().unwrap().to_ascii_lowercase();
+    assert!(
+        head.starts_with("get /capture/rest/applinks/1.0/manifest http/1.1\r\n"),
+        "{head}"
+    );
+    assert!(
+        head.contains(&format!(
+            "user-agent: confluence-mdm/{} (probe)\r\n",
+            env!("CARGO_PKG_VERSION")
+        )),
+        "{head}"
+    );
+    for header in ["authorization", "cookie", "hunter2"] {
+        assert!(!head.contains(header), "{header} sent: {head}");
+    }
+    let (status, message) = run.check("url");
+    assert_eq!(status, "warning");
+    assert!(message.contains("the user name and password in the URL were removed and not sent"));
+}
+
+#[test]
+fn sites_from_a_config_default_to_the_mdm_setup() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("sites.json");
+    let sites = serde_json::json!([
+        {"title": "Ready", "baseURL": server().http_url("ready")},
+        {"title": "Behind SSO", "baseURL": server().http_url("sso")},
+        {"title": "Old", "baseURL": server().http_url("old")},
+    ]);
+    std::fs::write(&config, serde_json::to_string_pretty(&sites).unwrap()).unwrap();
+    let run = probe(&[
+        "--allow-http",
+        "--jobs",
+        "2",
+        "--timeout",
+        "5",
+        "--sites",
+        config.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 1);
+    assert_eq!(run.json["setup"], "mdm");
+    let verdicts: Vec<(&str, &str)> = run.json["sites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["title"].as_str().unwrap(), s["verdict"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        verdicts,
+        [
+            ("Ready", "ready-with-warnings"),
+            ("Behind SSO", "ready-with-warnings"),
+            ("Old", "not-ready")
+        ]
+    );
+    let source = run.json["sites"][1]["source"].as_str().unwrap();
+    assert!(source.ends_with("sites.json:8:16"), "{source}");
+    assert_eq!(run.json["summary"]["not_ready"], 1);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let missing_ca = [
+        "probe",
+        "--ca-cert",
+        "/nonexistent/ca.pem",
+        "https://127.0.0.1:1",
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let not_pem = dir.path().join("ca.txt");
+    std::fs::write(&not_pem, "hello").unwrap();
+    let not_pem = not_pem.to_str().unwrap();
+    for args in [
+        &["probe", "not a url"][..],
+        &["probe", "ftp://files.example.test/"],
+        &["probe", "--timeout", "0", "https://127.0.0.1:1"],
+        &["probe", "--timeout", "soon", "https://127.0.0.1:1"],
+        &["probe", "--jobs", "0", "https://127.0.0.1:1"],
+        &missing_ca,
+        &["probe", "--ca-cert", not_pem, "https://127.0.0.1:1"],
+        &["probe"],
+        &["probe", "--sites", "/nonexistent/sites.json"],
+    ] {
+        let output = common::cmd().args(args).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(!output.stderr.is_empty(), "{args:?}");
+    }
+    let output = common::cmd()
+        .args(["probe", "https://127.0.0.1:1"])
+        .env("HTTPS_PROXY", "socks5://127.0.0.1:1080")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("HTTPS_PROXY=socks5://127.0.0.1:1080")
+    );
+}
