@@ -2,7 +2,7 @@
 //! README's probe demo and for manual testing.
 //!
 //! ```text
-//! cargo run --example fixture-server -- [--ca-out FILE] [--for SECONDS]
+//! cargo run --example fixture-server -- [--http-port N] [--https-port N] [--ca-out FILE] [--for SECONDS]
 //! ```
 //!
 //! It writes the CA certificate to `--ca-out` (default
@@ -18,12 +18,17 @@ use std::time::Duration;
 
 use fixture_server::{FixtureServer, SCENARIOS};
 
-const USAGE: &str = "usage: fixture-server [--ca-out FILE] [--for SECONDS]
+const USAGE: &str =
+    "usage: fixture-server [--http-port N] [--https-port N] [--ca-out FILE] [--for SECONDS]
 
+  --http-port N    port of the plain HTTP listener on 127.0.0.1 [default: any free port]
+  --https-port N   port of the HTTPS listener on 127.0.0.1 [default: any free port]
   --ca-out FILE    where to write the CA certificate in PEM [default: target/fixture-ca.pem]
   --for SECONDS    how long to serve before exiting [default: 600]";
 
 struct Options {
+    http_port: u16,
+    https_port: u16,
     ca_out: PathBuf,
     lifetime: Duration,
 }
@@ -31,12 +36,25 @@ struct Options {
 /// Parses the command line. `Ok(None)` means `--help`.
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Options>, String> {
     let mut options = Options {
+        http_port: 0,
+        https_port: 0,
         ca_out: PathBuf::from("target/fixture-ca.pem"),
         lifetime: Duration::from_secs(600),
     };
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "-h" | "--help" => return Ok(None),
+            "--http-port" | "--https-port" => {
+                let value = args.next().ok_or(format!("{arg} requires a port number"))?;
+                let port = value.parse().map_err(|_| {
+                    format!("invalid {arg} value {value:?}: expected a port number")
+                })?;
+                if arg == "--http-port" {
+                    options.http_port = port;
+                } else {
+                    options.https_port = port;
+                }
+            }
             "--ca-out" => {
                 let path = args.next().ok_or("--ca-out requires a file path")?;
                 options.ca_out = PathBuf::from(path);
@@ -67,7 +85,7 @@ fn main() -> ExitCode {
         }
     };
 
-    let server = FixtureServer::start();
+    let server = FixtureServer::start_on(options.http_port, options.https_port);
     let ca_out = &options.ca_out;
     let written = match ca_out
         .parent()

@@ -695,3 +695,47 @@ fn usage_errors_exit_2() {
         String::from_utf8_lossy(&output.stderr).contains("HTTPS_PROXY=socks5://127.0.0.1:1080")
     );
 }
+
+/// The README's probe demo: the bundled config against the fixture server,
+/// with the ports the README names. `UPDATE_EXPECTED=1` rewrites it.
+#[test]
+fn readme_probe_demo_is_current() {
+    let fixture = common::fixtures().join("probe/sites.json");
+    let port = server().https.port().to_string();
+    let text = std::fs::read_to_string(&fixture)
+        .unwrap()
+        .replace("127.0.0.1:8443", &format!("127.0.0.1:{port}"));
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("sites.json");
+    std::fs::write(&config, text).unwrap();
+    let output = common::cmd()
+        .args(["probe", "--ca-cert", ca_file().to_str().unwrap(), "--sites"])
+        .arg(&config)
+        .env_remove("HTTPS_PROXY")
+        .env_remove("https_proxy")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let shown = String::from_utf8(output.stderr)
+        .unwrap()
+        .replace(config.to_str().unwrap(), "fixtures/probe/sites.json")
+        .replace(&format!("127.0.0.1:{port}"), "127.0.0.1:8443");
+    let readme_path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = std::fs::read_to_string(&readme_path).unwrap();
+    let marker = "<!-- probe-demo: tests/probe.rs checks this output -->\n```text\n";
+    let start = readme
+        .find(marker)
+        .expect("the README has the probe demo marker")
+        + marker.len();
+    let end = start + readme[start..].find("```\n").unwrap();
+    if std::env::var_os("UPDATE_EXPECTED").is_some() {
+        let updated = format!("{}{shown}{}", &readme[..start], &readme[end..]);
+        std::fs::write(&readme_path, updated).unwrap();
+        return;
+    }
+    assert_eq!(
+        &readme[start..end],
+        shown,
+        "the README's probe demo is stale; run UPDATE_EXPECTED=1 cargo test --test probe"
+    );
+}

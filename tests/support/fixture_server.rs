@@ -83,13 +83,19 @@ impl FixtureServer {
     /// Binds every listener on 127.0.0.1 with a random port and serves each
     /// from its own thread. Panics if a listener or certificate fails.
     pub fn start() -> FixtureServer {
+        FixtureServer::start_on(0, 0)
+    }
+
+    /// Starts the server with its plain HTTP and main HTTPS listeners on the
+    /// given ports (0 picks a free one), so that a demo can name its URLs.
+    pub fn start_on(http_port: u16, https_port: u16) -> FixtureServer {
         let certificates = generate_certificates();
         let open = Arc::new(AtomicUsize::new(0));
         let upstreams = Upstreams {
-            http: serve_scenarios(None, &open),
-            https: serve_scenarios(Some(certificates.valid), &open),
-            https_expired: serve_scenarios(Some(certificates.expired), &open),
-            https_wrong_name: serve_scenarios(Some(certificates.wrong_name), &open),
+            http: serve_scenarios(bind_port(http_port), None, &open),
+            https: serve_scenarios(bind_port(https_port), Some(certificates.valid), &open),
+            https_expired: serve_scenarios(bind(), Some(certificates.expired), &open),
+            https_wrong_name: serve_scenarios(bind(), Some(certificates.wrong_name), &open),
             closed: bind().local_addr().expect("read the released port"),
         };
         let proxy_log = Arc::new(Mutex::new(Vec::new()));
@@ -142,7 +148,12 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 fn bind() -> TcpListener {
-    TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind a port on 127.0.0.1")
+    bind_port(0)
+}
+
+fn bind_port(port: u16) -> TcpListener {
+    TcpListener::bind((Ipv4Addr::LOCALHOST, port))
+        .unwrap_or_else(|error| panic!("bind port {port} on 127.0.0.1: {error}"))
 }
 
 /// Counts one open connection until it is dropped.
@@ -201,8 +212,12 @@ where
 }
 
 /// Serves the scenarios on a new listener, over TLS when `tls` is set.
-fn serve_scenarios(tls: Option<Arc<ServerConfig>>, open: &Arc<AtomicUsize>) -> SocketAddr {
-    spawn_accept_loop(bind(), open, move |stream| {
+fn serve_scenarios(
+    listener: TcpListener,
+    tls: Option<Arc<ServerConfig>>,
+    open: &Arc<AtomicUsize>,
+) -> SocketAddr {
+    spawn_accept_loop(listener, open, move |stream| {
         let _ = stream.set_read_timeout(Some(MAX_CONNECTION_TIME));
         let _ = stream.set_write_timeout(Some(MAX_CONNECTION_TIME));
         match &tls {
