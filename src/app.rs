@@ -55,9 +55,9 @@ impl App {
             .find(|app| app.type_id().eq_ignore_ascii_case(id))
     }
 
-    /// Says whether a server of this version offers OAuth 2.0 to the app
-    /// (DOMAIN.md, "The flow": Confluence 9.1+; Jira 9.12.14+ on the 9.x
-    /// line, or 10.1.0+, which leaves 10.0 out).
+    /// Says whether a server of this version offers OAuth 2.0 to the app:
+    /// Confluence 9.1+, or Jira 9.12.14+ on the 9.x line or 10.1.0+, which
+    /// leaves Jira 10.0 out (Atlassian's iOS OAuth 2.0 pages).
     pub fn offers_oauth2(self, version: &Version) -> bool {
         match self {
             App::Confluence => *version >= Version::new(&[9, 1]),

@@ -338,7 +338,7 @@ pub struct ProbeArgs {
     #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath, help_heading = "Connection")]
     pub ca_cert: Option<PathBuf>,
 
-    /// Do not verify certificates; the report says so on every site.
+    /// Do not verify certificates. The report marks every site.
     #[arg(long, help_heading = "Connection")]
     pub insecure: bool,
 

@@ -1,8 +1,8 @@
-//! `probe` against the fixture server on 127.0.0.1: one test per case of
-//! issue 6, each asserting the verdict and the result of the check that
-//! decides it. Nothing here contacts any other address or resolves any
-//! other name: 127.0.0.2 appears only in a redirect that must not be
-//! followed, and the SSO host only in a Location header.
+//! `probe` against the fixture server on 127.0.0.1. Each test asserts a
+//! site's verdict and the result of the check that decides it. No test
+//! contacts another address or resolves another name: 127.0.0.2 appears
+//! only in a redirect that must not be followed, and the SSO host only in
+//! a Location header.
 
 mod common;
 #[path = "support/fixture_server.rs"]
@@ -17,13 +17,14 @@ use std::time::{Duration, Instant};
 use fixture_server::FixtureServer;
 use serde_json::Value;
 
-/// One server for the whole test binary; its threads live until the end.
+/// Returns the server shared by the whole test binary. Its threads live
+/// until the binary exits.
 fn server() -> &'static FixtureServer {
     static SERVER: OnceLock<FixtureServer> = OnceLock::new();
     SERVER.get_or_init(FixtureServer::start)
 }
 
-/// The CA file, written once into the target folder.
+/// Returns the CA file, written once into a temporary folder.
 fn ca_file() -> &'static PathBuf {
     static CA: OnceLock<PathBuf> = OnceLock::new();
     CA.get_or_init(|| {
@@ -148,11 +149,12 @@ fn assert_check(run: &Run, id: &str, status: &str, message: &str) {
 }
 
 #[test]
-fn ready_9x_server_over_https_is_ready() {
+fn ready_9x_server_over_https() {
     let url = server().https_url("ready");
     let run = https(&url, &[]);
     assert_eq!(run.code, 0, "{}", run.json);
     assert_eq!(run.verdict(), "ready");
+
     assert_check(&run, "url", "pass", &url);
     assert_check(&run, "connection", "pass", "HTTPS, certificate trusted");
     assert_check(
@@ -179,6 +181,7 @@ fn ready_9x_server_over_https_is_ready() {
         "pass",
         "/ready/rest/nativemobile/1.1/info/login answers without credentials: the non-MDM setup can work",
     );
+
     assert_eq!(run.site()["server"]["version"], "9.2.1");
     assert_eq!(run.json["setup"], "non-mdm");
     // A machine format draws no progress bar and prints no warning.
@@ -208,7 +211,7 @@ fn ready_server_in_the_human_report() {
 }
 
 #[test]
-fn confluence_8x_is_not_ready_and_names_the_version_needed() {
+fn confluence_8x_needs_upgrade() {
     let run = http("old", &[]);
     assert_eq!(run.code, 1);
     assert_eq!(run.verdict(), "not-ready");
@@ -226,7 +229,7 @@ fn confluence_8x_is_not_ready_and_names_the_version_needed() {
 }
 
 #[test]
-fn missing_mobile_plugin_fails_the_non_mdm_setup_and_warns_under_mdm() {
+fn missing_mobile_plugin() {
     let message = "/no-mobile/rest/nativemobile/1.1/info/login is not found (404): the Confluence Mobile plugin is missing, disabled or too old";
     let run = http("no-mobile", &[]);
     assert_eq!((run.code, run.verdict()), (1, "not-ready"));
@@ -237,7 +240,7 @@ fn missing_mobile_plugin_fails_the_non_mdm_setup_and_warns_under_mdm() {
 }
 
 #[test]
-fn sso_redirect_fails_non_mdm_and_is_information_under_mdm() {
+fn sso_redirect_by_setup() {
     let message = "/sso/rest/nativemobile/1.1/info/login redirects to https://sso.example.test/idp/login?return=%2Fsso%2Frest%2Fnativemobile%2F1.1%2Finfo%2Flogin: a reverse proxy or SSO gateway sends requests without credentials to sign in";
     let run = http("sso", &[]);
     assert_eq!((run.code, run.verdict()), (1, "not-ready"));
@@ -328,7 +331,7 @@ fn unknown_authority_asks_for_ca_cert() {
 }
 
 #[test]
-fn insecure_is_shown_on_the_site() {
+fn insecure_marks_the_site() {
     let url = format!("https://127.0.0.1:{}/ready", server().https_expired.port());
     let run = probe(&["--insecure", "--timeout", "5", &url]);
     assert_eq!((run.code, run.verdict()), (0, "ready-with-warnings"));
@@ -490,7 +493,7 @@ fn not_a_base_url_is_not_found() {
     );
 }
 
-/// A port nobody listens on, different from the fixture's `closed` port,
+/// Returns a port with no listener, different from the fixture's `closed` port,
 /// which the fixture proxy refuses on purpose.
 fn another_closed_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
@@ -501,7 +504,7 @@ fn another_closed_port() -> u16 {
 }
 
 #[test]
-fn https_proxy_is_used_and_no_proxy_bypasses_it() {
+fn https_proxy_and_no_proxy() {
     let port = another_closed_port();
     let url = format!("https://127.0.0.1:{port}/ready");
     let proxy = format!("http://{}", server().proxy);
@@ -524,6 +527,7 @@ fn https_proxy_is_used_and_no_proxy_bypasses_it() {
         "{:?}",
         server().proxied()
     );
+
     let run = probe_env(
         &args,
         &[
@@ -533,6 +537,7 @@ fn https_proxy_is_used_and_no_proxy_bypasses_it() {
     );
     assert_eq!(run.check("connection").0, "error");
     assert_eq!(run.site()["proxy"], Value::Null);
+
     // HTTP_PROXY is for http:// URLs only.
     let run = probe_env(&args, &[("HTTP_PROXY", &proxy)]);
     assert_eq!(run.check("connection").0, "error");
@@ -571,8 +576,8 @@ fn refused_proxy_is_named() {
     );
 }
 
-/// Accepts one connection on 127.0.0.1, returns the request head it read,
-/// and answers 404.
+/// Accepts one connection on 127.0.0.1, responds 404, and returns the
+/// request head it read.
 fn capture_one_request() -> (String, std::thread::JoinHandle<String>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}/capture", listener.local_addr().unwrap());
@@ -619,7 +624,7 @@ fn requests_carry_no_credentials_and_name_the_tool() {
 }
 
 #[test]
-fn sites_from_a_config_default_to_the_mdm_setup() {
+fn config_sites_default_to_mdm() {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("sites.json");
     let sites = serde_json::json!([
@@ -639,6 +644,7 @@ fn sites_from_a_config_default_to_the_mdm_setup() {
     ]);
     assert_eq!(run.code, 1);
     assert_eq!(run.json["setup"], "mdm");
+
     let verdicts: Vec<(&str, &str)> = run.json["sites"]
         .as_array()
         .unwrap()
@@ -716,7 +722,8 @@ fn readme_probe_demo_is_current() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
-    let shown = String::from_utf8(output.stderr)
+
+    let report = String::from_utf8(output.stderr)
         .unwrap()
         .replace(config.to_str().unwrap(), "fixtures/probe/sites.json")
         .replace(&format!("127.0.0.1:{port}"), "127.0.0.1:8443");
@@ -729,13 +736,13 @@ fn readme_probe_demo_is_current() {
         + marker.len();
     let end = start + readme[start..].find("```\n").unwrap();
     if std::env::var_os("UPDATE_EXPECTED").is_some() {
-        let updated = format!("{}{shown}{}", &readme[..start], &readme[end..]);
+        let updated = format!("{}{report}{}", &readme[..start], &readme[end..]);
         std::fs::write(&readme_path, updated).unwrap();
         return;
     }
     assert_eq!(
         &readme[start..end],
-        shown,
+        report,
         "the README's probe demo is stale; run UPDATE_EXPECTED=1 cargo test --test probe"
     );
 }

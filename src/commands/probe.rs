@@ -14,7 +14,7 @@ use crate::probe::report::{self, RunInfo};
 use crate::probe::{self, Client, Options, Target, Trust, Verdict};
 use crate::read::{self, InputFormat};
 
-/// Where the base URLs come from.
+/// The source of the base URLs.
 pub enum Targets {
     Urls(Vec<String>),
     /// A config file (or `-`), read as `validate` reads it.
@@ -25,7 +25,7 @@ pub struct ProbeOptions {
     pub targets: Targets,
     pub input_format: InputFormat,
     pub probe: Options,
-    /// Why the setup is what it is, for the report's first line.
+    /// The reason for the setup, for the report's first line.
     pub setup_reason: &'static str,
     pub ca_cert: Option<PathBuf>,
     pub json: bool,
@@ -39,6 +39,7 @@ pub fn run(options: &ProbeOptions, streams: &mut Streams) -> anyhow::Result<Stat
     let Some(targets) = targets(options, streams)? else {
         return Ok(Status::Failure);
     };
+
     let probe = &options.probe;
     if probe.allow_http {
         writeln!(
@@ -60,12 +61,14 @@ pub fn run(options: &ProbeOptions, streams: &mut Streams) -> anyhow::Result<Stat
         probe.timeout,
         ProxySettings::from_env(),
     )?;
+
     let bar = progress_bar(options, targets.len());
     let reports = probe::run(&targets, &client, probe, |report| {
         bar.set_message(report.target.url.clone());
         bar.inc(1);
     });
     bar.finish_and_clear();
+
     let run = RunInfo {
         options: probe,
         setup_reason: options.setup_reason,
@@ -88,8 +91,8 @@ pub fn run(options: &ProbeOptions, streams: &mut Streams) -> anyhow::Result<Stat
     })
 }
 
-/// A bar on stderr while sites are probed, only for people: on a terminal,
-/// in the human format, and not with `--quiet`.
+/// Returns a progress bar on stderr, drawn only on a terminal, in the human
+/// format and without `--quiet`.
 fn progress_bar(options: &ProbeOptions, sites: usize) -> ProgressBar {
     if options.json || options.quiet || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();

@@ -1,7 +1,7 @@
-//! One HTTP GET at a time, the way the probe needs it: no credentials, no
-//! cookies, no automatic redirects, a connect and a total timeout, a capped
-//! body, the proxy curl would choose, and a failure that names its cause
-//! (DNS, TCP, TLS, proxy, timeout) instead of a library's error text.
+//! The probe's HTTP GET: no credentials, no cookies, no automatic
+//! redirects, a connect and a total timeout, a capped body, and the proxy
+//! curl would choose. A failure names its cause (DNS, TCP, TLS, proxy,
+//! timeout) instead of a library's error text.
 
 use std::io;
 use std::path::Path;
@@ -15,7 +15,7 @@ use url::Url;
 
 use super::proxy::{ProxySettings, redacted};
 
-/// What a request comes back with when the server answered at all.
+/// A response from the server, whatever its status.
 #[derive(Debug)]
 pub struct Reply {
     pub status: u16,
@@ -25,14 +25,14 @@ pub struct Reply {
     pub body: Vec<u8>,
 }
 
-/// Why a request got no answer.
+/// The cause of a request that got no response.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Failure {
     /// The host name does not resolve.
     Dns { host: String },
     /// Nothing accepts connections at the address.
     Refused { target: String },
-    /// No complete answer within the timeout.
+    /// No complete response within the timeout.
     Timeout { seconds: f64 },
     /// The server's certificate was refused.
     Certificate { problem: CertificateProblem },
@@ -63,7 +63,7 @@ pub enum CertificateProblem {
 }
 
 impl Failure {
-    /// The sentence for the report, and the fix.
+    /// Returns the message for the report, and the fix.
     pub fn describe(&self) -> (String, String) {
         match self {
             Failure::Dns { host } => (
@@ -156,7 +156,7 @@ pub struct Client {
     user_agent: String,
 }
 
-/// How the client trusts servers.
+/// The certificate trust settings of the client.
 pub struct Trust<'a> {
     /// A PEM file of extra roots, on top of the operating system's store.
     pub ca_cert: Option<&'a Path>,
@@ -444,7 +444,7 @@ mod tests {
     }
 
     #[test]
-    fn a_refused_proxy_is_named() {
+    fn refused_proxy_is_named() {
         let refused = io::Error::from(io::ErrorKind::ConnectionRefused);
         assert_eq!(
             io_failure(

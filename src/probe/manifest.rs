@@ -6,7 +6,7 @@
 //! plugin, `com.atlassian.applinks.core.rest.model`): `<manifest>` holding
 //! `<typeId>`, `<version>`, `<buildNumber>`, one
 //! `<inboundAuthenticationTypes>` per type, and `<url>`. A server asked for
-//! JSON answers with the same names as members; both are read.
+//! JSON returns the same names as members, so both formats are parsed.
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -14,12 +14,13 @@ use std::fmt;
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
-/// The inbound authentication type of the OAuth 2.0 provider, listed when
-/// the server offers OAuth 2.0 (DOMAIN.md, "Version discovery").
+/// The inbound authentication type of the OAuth 2.0 provider (applinks
+/// API, `com.atlassian.applinks.api.auth.types`), which the manifest lists
+/// when the server offers OAuth 2.0.
 pub const OAUTH2_PROVIDER: &str =
     "com.atlassian.applinks.api.auth.types.ThreeLeggedOAuth2AuthenticationProvider";
 
-/// What the probe reads from a manifest.
+/// The fields of a manifest that the probe uses.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Manifest {
     /// `confluence`, `jira`, …
@@ -33,8 +34,8 @@ pub struct Manifest {
 }
 
 impl Manifest {
-    /// Parses the body of a manifest response, XML or JSON. The error says
-    /// what the body is instead, for the report.
+    /// Parses the body of a manifest response, XML or JSON. The error
+    /// describes what the body is instead, for the report.
     pub fn parse(body: &[u8]) -> Result<Manifest, String> {
         let text = String::from_utf8_lossy(body);
         let trimmed = text.trim_start_matches('\u{feff}').trim_start();

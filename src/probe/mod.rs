@@ -1,8 +1,8 @@
 //! `probe`: what the app will meet on each server. For every base URL it
 //! connects (DNS, TCP, TLS, proxy), reads the application links manifest
 //! (product, version, OAuth 2.0, the base URL the server believes it has)
-//! and asks the mobile plugin's login endpoint without credentials, then
-//! gives one verdict per site.
+//! and requests the mobile plugin's login endpoint without credentials,
+//! then gives one verdict per site.
 //!
 //! The checks run in order and each gives one result; a check that cannot
 //! run because an earlier one failed is `skipped`, never silently dropped.
@@ -22,12 +22,12 @@ use serde::Serialize;
 use crate::app::App;
 pub use http::{Client, Trust};
 
-/// Which setup the site is checked for (DOMAIN.md, "The non-MDM setup").
+/// The setup a site is checked for: with or without MDM.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Setup {
-    /// The app fetches its OAuth client from the server's mobile plugin:
-    /// the endpoint must answer without credentials.
+    /// The app fetches its OAuth client from the server's mobile plugin, so
+    /// the endpoint must respond without credentials.
     NonMdm,
     /// The MDM delivers the config: the endpoint is not needed.
     Mdm,
@@ -135,7 +135,7 @@ pub struct Target {
     pub source: Option<String>,
 }
 
-/// What the manifest says about the server.
+/// The server details from the manifest.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Server {
     pub product: Option<String>,

@@ -2,9 +2,10 @@
 //! chooses it (curl(1), section ENVIRONMENT, and "Proxy environment
 //! variables" in Everything curl):
 //!
-//! - `https_proxy` or `HTTPS_PROXY` for `https://` URLs, `http_proxy` (and,
-//!   unlike curl, `HTTP_PROXY`) for `http://` URLs, then `all_proxy` or
-//!   `ALL_PROXY` for either; the lowercase name wins when both are set.
+//! - `https_proxy` or `HTTPS_PROXY` for `https://` URLs, and `http_proxy`
+//!   (and, unlike curl, `HTTP_PROXY`) for `http://` URLs. `all_proxy` or
+//!   `ALL_PROXY` applies to both when the scheme's own is unset. The
+//!   lowercase name wins when both cases are set.
 //! - `no_proxy` or `NO_PROXY`: a comma-separated list of host names, IP
 //!   addresses or CIDR ranges that go direct. `*` alone matches every host.
 //!   A name matches the host itself and every host below it, with or

@@ -1,6 +1,6 @@
-//! The probe's two reports: `human` (stderr, as `validate`'s) lists each
-//! site with its verdict and the checks that did not pass; `json` (stdout)
-//! is one versioned document for pipelines.
+//! The probe's two reports. `human` goes to stderr, as `validate`'s does,
+//! and lists each site with its verdict and the checks that did not pass.
+//! `json` goes to stdout: one versioned document for pipelines.
 
 use std::io::{self, Write};
 
@@ -12,7 +12,7 @@ use super::{Options, Outcome, SiteReport, Verdict};
 /// Version of the JSON document's layout; later versions only add fields.
 pub const JSON_VERSION: u32 = 1;
 
-/// What the header of a report says about the run.
+/// The run settings shown in the report header.
 pub struct RunInfo<'a> {
     pub options: &'a Options,
     /// Why this setup: "default for URLs", "default with --sites" or
@@ -109,12 +109,12 @@ fn write_site(
         writeln!(out, "  {}", about.join(", ").dimmed())?;
     }
     for check in &report.checks {
-        let shown = match check.outcome {
+        let visible = match check.outcome {
             Outcome::Pass | Outcome::Skipped => run.verbose,
             Outcome::Info => !run.quiet,
             Outcome::Warning | Outcome::Error => true,
         };
-        if !shown {
+        if !visible {
             continue;
         }
         let tag = match check.outcome {

@@ -1,5 +1,5 @@
 //! The checks of one site, in order: the URL, the connection and the
-//! manifest (one request), what the manifest says, then the mobile
+//! manifest (one request), the manifest's contents, then the mobile
 //! plugin's endpoint.
 
 use url::Url;
@@ -11,13 +11,14 @@ use crate::app::App;
 
 /// Path of the application links manifest, below the base URL.
 pub const MANIFEST_PATH: &str = "rest/applinks/1.0/manifest";
-/// Path of the mobile plugin's login endpoint, below the base URL
-/// (DOMAIN.md, "The non-MDM setup and the server").
+/// Path of the Confluence Mobile plugin's login endpoint, below the base
+/// URL. Without MDM, the app reads its OAuth client there (Atlassian's
+/// "Configure OAuth 2.0 for Confluence iOS" page).
 pub const MOBILE_PATH: &str = "rest/nativemobile/1.1/info/login";
 
 /// A manifest is a few KiB; anything much larger is not one.
 const MANIFEST_LIMIT: u64 = 256 * 1024;
-/// The login endpoint answers with a small JSON document.
+/// The login endpoint returns a small JSON document.
 const MOBILE_LIMIT: u64 = 64 * 1024;
 /// Same-host redirects followed for the manifest, as a browser would for
 /// `http://` to `https://` or a moved context path.
@@ -178,7 +179,7 @@ fn check_url(raw: &str, options: &Options, results: &mut Results) -> Option<Url>
 
 enum Fetched {
     Manifest(Manifest),
-    /// The server answered, but with no manifest.
+    /// The server responded, but without a manifest.
     Nothing,
     /// The server was never reached.
     NoConnection,
@@ -343,7 +344,7 @@ fn looks_like_sign_in(url: &Url) -> bool {
     .any(|word| text.contains(word))
 }
 
-/// Reads a manifest answer that is not a redirect.
+/// Reads a manifest response that is not a redirect.
 fn manifest_reply(url: &Url, reply: &Reply, results: &mut Results) -> Fetched {
     let path = url.path();
     let (outcome, message, help) = match reply.status {
@@ -436,12 +437,15 @@ fn check_version(manifest: &Manifest, app: App, results: &mut Results) {
         results.help(format!("{} needed", app.version_gate()));
         return;
     };
-    let shown = manifest.version.as_deref().unwrap_or_default();
+    let reported = manifest.version.as_deref().unwrap_or_default();
     if app.offers_oauth2(&version) {
         results.add(
             Check::Version,
             Outcome::Pass,
-            format!("{product} {shown}{build}; {} needed", app.minimum_version()),
+            format!(
+                "{product} {reported}{build}; {} needed",
+                app.minimum_version()
+            ),
         );
     } else {
         results
@@ -449,7 +453,7 @@ fn check_version(manifest: &Manifest, app: App, results: &mut Results) {
                 Check::Version,
                 Outcome::Error,
                 format!(
-                    "{product} {shown}{build} does not offer OAuth 2.0 to the iOS app; {} needed",
+                    "{product} {reported}{build} does not offer OAuth 2.0 to the iOS app; {} needed",
                     app.minimum_version()
                 ),
             )
@@ -564,11 +568,11 @@ fn differ_phrase(words: &[&str]) -> String {
 }
 
 /// Asks the mobile plugin's endpoint, never following a redirect, and
-/// judges the answer for the setup being checked.
+/// judges the response for the setup being checked.
 fn check_mobile(base: &Url, client: &Client, options: &Options, results: &mut Results) {
     if options.app == App::Jira {
-        // TODO: the Jira app's counterpart of the mobile plugin endpoint is
-        // not documented in DOMAIN.md; check it once a source names it.
+        // TODO: check the Jira app's counterpart of this endpoint once a
+        // source names it. Atlassian's Jira iOS page does not.
         results.add(
             Check::MobileEndpoint,
             Outcome::Skipped,
@@ -579,8 +583,8 @@ fn check_mobile(base: &Url, client: &Client, options: &Options, results: &mut Re
     let url = join(base, MOBILE_PATH);
     let path = url.path().to_owned();
     let mdm = options.setup == Setup::Mdm;
-    // Under the MDM setup the endpoint is not used, so what would fail the
-    // non-MDM setup is only information (issue 6).
+    // Under the MDM setup the app does not use the endpoint, so a blocked
+    // endpoint is only information there.
     let blocked = if mdm { Outcome::Info } else { Outcome::Error };
     let use_mdm = "use the MDM setup: deliver the config with your MDM (`confluence-mdm generate`), or exempt this path from sign-in on the gateway";
     let reply = match client.get(&url, "application/json", MOBILE_LIMIT) {
