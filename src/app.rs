@@ -57,7 +57,8 @@ impl App {
 
     /// Says whether a server of this version offers OAuth 2.0 to the app:
     /// Confluence 9.1+, or Jira 9.12.14+ on the 9.x line or 10.1.0+, which
-    /// leaves Jira 10.0 out (Atlassian's iOS OAuth 2.0 pages).
+    /// leaves Jira 10.0 out ("Configure OAuth 2.0 for Confluence iOS" and
+    /// its Jira counterpart on Atlassian's documentation site).
     pub fn offers_oauth2(self, version: &Version) -> bool {
         match self {
             App::Confluence => *version >= Version::new(&[9, 1]),

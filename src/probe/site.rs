@@ -12,8 +12,8 @@ use crate::app::App;
 /// Path of the application links manifest, below the base URL.
 pub const MANIFEST_PATH: &str = "rest/applinks/1.0/manifest";
 /// Path of the Confluence Mobile plugin's login endpoint, below the base
-/// URL. Without MDM, the app reads its OAuth client there (Atlassian's
-/// "Configure OAuth 2.0 for Confluence iOS" page).
+/// URL. Without MDM, the app reads its OAuth client there ("Configure OAuth
+/// 2.0 for Confluence iOS", confluence.atlassian.com/doc, non-MDM setup).
 pub const MOBILE_PATH: &str = "rest/nativemobile/1.1/info/login";
 
 /// A manifest is a few KiB; anything much larger is not one.
@@ -572,7 +572,7 @@ fn differ_phrase(words: &[&str]) -> String {
 fn check_mobile(base: &Url, client: &Client, options: &Options, results: &mut Results) {
     if options.app == App::Jira {
         // TODO: check the Jira app's counterpart of this endpoint once a
-        // source names it. Atlassian's Jira iOS page does not.
+        // source names its path. This tool knows of none yet.
         results.add(
             Check::MobileEndpoint,
             Outcome::Skipped,
