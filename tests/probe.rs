@@ -746,3 +746,51 @@ fn readme_probe_demo_is_current() {
         "the README's probe demo is stale; run UPDATE_EXPECTED=1 cargo test --test probe"
     );
 }
+
+/// Runs `probe ARGS` under `script`, which gives it a terminal, and returns
+/// what the terminal received.
+fn probe_in_terminal(args: &str) -> String {
+    let found = std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(found, "`script` is missing: apt-get install -y bsdutils");
+    let bin = assert_cmd::cargo::cargo_bin("confluence-mdm");
+    let output = std::process::Command::new("script")
+        .args([
+            "-qec",
+            &format!("{} probe {args}", bin.display()),
+            "/dev/null",
+        ])
+        .env("TERM", "xterm")
+        .env_remove("HTTPS_PROXY")
+        .env_remove("https_proxy")
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+#[ignore = "needs `script`, which scripts/interop-tests installs"]
+fn progress_bar_only_on_terminal() {
+    let args = format!(
+        "--allow-http --timeout 1 {} {}",
+        server().http_url("ready"),
+        server().http_url("silent")
+    );
+    let terminal = probe_in_terminal(&args);
+    assert!(terminal.contains("probing 0/2"), "{terminal}");
+    assert!(terminal.contains("probing 2/2"), "{terminal}");
+
+    let json = probe_in_terminal(&format!("--format json {args}"));
+    assert!(!json.contains("probing"), "{json}");
+    let quiet = probe_in_terminal(&format!("--quiet {args}"));
+    assert!(!quiet.contains("probing"), "{quiet}");
+
+    let piped = common::cmd()
+        .arg("probe")
+        .args(args.split(' '))
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&piped.stderr).contains("probing"));
+}
