@@ -157,8 +157,11 @@ Exit status:
   1  a site is not ready
   2  the command line, --sites, --ca-cert or a proxy variable cannot be used
 
-Proxies: HTTPS_PROXY, HTTP_PROXY, ALL_PROXY and NO_PROXY are read as curl reads them.
-No credentials or cookies are ever sent, and redirects to another host are never followed.";
+Proxies: HTTPS_PROXY, HTTP_PROXY, ALL_PROXY and NO_PROXY are read as curl reads
+them (HTTP_PROXY in capitals too), for http:// and https:// proxies only.
+No credentials or cookies are sent to the servers; a user name and password in a
+proxy URL go to that proxy only. Redirects to another host or port are never
+followed.";
 
 // Install paths: bash-completion 2 loads a user's scripts on demand from
 // ~/.local/share/bash-completion/completions (its README's FAQ), fish reads
@@ -324,7 +327,8 @@ pub struct ProbeArgs {
     #[arg(long, value_enum, default_value_t = InputFormatArg::Auto, help_heading = "Input")]
     pub input_format: InputFormatArg,
 
-    /// The setup to check [default: non-mdm for URLs, mdm with --sites].
+    /// Which sign-in setup to check [default: non-mdm for URLs, mdm with
+    /// --sites].
     #[arg(long, value_enum, help_heading = "Target")]
     pub setup: Option<SetupArg>,
 
@@ -338,7 +342,8 @@ pub struct ProbeArgs {
     #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath, help_heading = "Connection")]
     pub ca_cert: Option<PathBuf>,
 
-    /// Do not verify certificates. The report marks every site.
+    /// Run the other checks despite certificate problems, which still fail
+    /// the site: devices verify certificates.
     #[arg(long, help_heading = "Connection")]
     pub insecure: bool,
 
@@ -346,8 +351,8 @@ pub struct ProbeArgs {
     #[arg(long, help_heading = "Connection")]
     pub allow_http: bool,
 
-    /// Connect and total timeout of each request, in seconds, such as 3 or
-    /// 2.5.
+    /// Connect and total timeout of each request, in seconds from 0.01 to
+    /// 3600, such as 3 or 2.5.
     #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = parse_seconds, help_heading = "Connection")]
     pub timeout: std::time::Duration,
 
@@ -679,9 +684,9 @@ fn parse_seconds(text: &str) -> Result<std::time::Duration, String> {
         .trim()
         .parse()
         .map_err(|_| format!("`{text}` is not a number of seconds, such as 3 or 2.5"))?;
-    if !(seconds > 0.0 && seconds <= 3600.0) {
+    if !(0.01..=3600.0).contains(&seconds) {
         return Err(format!(
-            "`{text}` is out of range: write a number of seconds above 0 and at most 3600"
+            "`{text}` is out of range: write a number of seconds from 0.01 to 3600"
         ));
     }
     Ok(std::time::Duration::from_secs_f64(seconds))
@@ -870,11 +875,15 @@ impl From<MdmArg> for Mdm {
 
 fn probe_options(args: ProbeArgs) -> anyhow::Result<ProbeOptions> {
     for url in &args.urls {
-        match url::Url::parse(url) {
+        let shown = probe::redact_url(url);
+        let example = "write https://HOST[:PORT][/CONTEXT], such as https://confluence.example.com";
+        match url::Url::parse(url.trim()) {
             Ok(parsed) if parsed.has_host() && matches!(parsed.scheme(), "http" | "https") => {}
-            _ => anyhow::bail!(
-                "`{url}` is not a base URL: write https://HOST[:PORT][/CONTEXT], such as https://confluence.example.com"
+            Ok(parsed) => anyhow::bail!(
+                "`{shown}` is not a base URL: the scheme is {}, not http or https; {example}",
+                parsed.scheme()
             ),
+            Err(error) => anyhow::bail!("`{shown}` is not a base URL ({error}); {example}"),
         }
     }
     let (setup, setup_reason) = match (args.setup, &args.sites) {
@@ -955,7 +964,7 @@ mod tests {
             Ok(std::time::Duration::from_millis(2500))
         );
         assert_eq!(parse_seconds("3"), Ok(std::time::Duration::from_secs(3)));
-        for text in ["0", "-1", "NaN", "inf", "3s", "", "3601"] {
+        for text in ["0", "0.001", "1e-9", "-1", "NaN", "inf", "3s", "", "3601"] {
             assert!(parse_seconds(text).is_err(), "{text:?} was accepted");
         }
     }

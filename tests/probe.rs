@@ -179,7 +179,7 @@ fn ready_9x_server_over_https() {
         &run,
         "mobile-endpoint",
         "pass",
-        "/ready/rest/nativemobile/1.1/info/login answers without credentials: the non-MDM setup can work",
+        "/ready/rest/nativemobile/1.1/info/login responds without credentials: the non-MDM setup can work",
     );
 
     assert_eq!(run.site()["server"]["version"], "9.2.1");
@@ -205,7 +205,7 @@ fn ready_server_in_the_human_report() {
          \n\
          ready  {url}\n  Confluence 9.2.1 (build 9200)\n\
          \n\
-         all 1 site ready\n"
+         1 site: 1 ready\n"
     );
     assert_eq!(stderr, expected);
 }
@@ -241,7 +241,7 @@ fn missing_mobile_plugin() {
 
 #[test]
 fn sso_redirect_by_setup() {
-    let message = "/sso/rest/nativemobile/1.1/info/login redirects to https://sso.example.test/idp/login?return=%2Fsso%2Frest%2Fnativemobile%2F1.1%2Finfo%2Flogin: a reverse proxy or SSO gateway sends requests without credentials to sign in";
+    let message = "/sso/rest/nativemobile/1.1/info/login redirects to https://sso.example.test/idp/login?return=%2Fsso%2Frest%2Fnativemobile%2F1.1%2Finfo%2Flogin: a reverse proxy or SSO gateway redirects requests without credentials to its sign-in page";
     let run = http("sso", &[]);
     assert_eq!((run.code, run.verdict()), (1, "not-ready"));
     assert_check(&run, "mobile-endpoint", "error", message);
@@ -261,7 +261,7 @@ fn redirect_to_another_host_is_not_followed() {
         "manifest",
         "error",
         &format!(
-            "/other-host/rest/applinks/1.0/manifest redirects to another host (http://127.0.0.2:{port}/other-host/rest/applinks/1.0/manifest); redirects to other hosts are not followed"
+            "/other-host/rest/applinks/1.0/manifest redirects to another origin (http://127.0.0.2:{port}/other-host/rest/applinks/1.0/manifest), and redirects to other hosts or ports are not followed"
         ),
     );
     assert_eq!(run.check("version").0, "skipped");
@@ -331,18 +331,28 @@ fn unknown_authority_asks_for_ca_cert() {
 }
 
 #[test]
-fn insecure_marks_the_site() {
+fn insecure_still_names_certificate_problem() {
     let url = format!("https://127.0.0.1:{}/ready", server().https_expired.port());
     let run = probe(&["--insecure", "--timeout", "5", &url]);
-    assert_eq!((run.code, run.verdict()), (0, "ready-with-warnings"));
+    assert_eq!((run.code, run.verdict()), (1, "not-ready"));
     assert_check(
         &run,
         "connection",
-        "warning",
-        "HTTPS, certificate NOT verified (--insecure)",
+        "error",
+        "the server's certificate has expired; the other checks ran because of --insecure",
     );
+    assert_eq!(run.check("version").0, "pass");
     assert_eq!(run.json["insecure"], true);
     assert!(run.stderr.contains("warning: --insecure"), "{}", run.stderr);
+
+    let trusted = https(&server().https_url("ready"), &["--insecure"]);
+    assert_eq!((trusted.code, trusted.verdict()), (0, "ready"));
+    assert_check(
+        &trusted,
+        "connection",
+        "pass",
+        "HTTPS, certificate trusted (--insecure was not needed)",
+    );
 }
 
 #[test]
@@ -350,7 +360,12 @@ fn silent_listener_times_out_within_the_timeout() {
     let url = server().http_url("silent");
     let run = probe(&["--allow-http", "--timeout", "1", &url]);
     assert_eq!((run.code, run.verdict()), (1, "not-ready"));
-    assert_check(&run, "connection", "error", "no answer within 1 s");
+    assert_check(
+        &run,
+        "connection",
+        "error",
+        "timed out after 1 s without a response",
+    );
     // The site stops at the first timeout: one request, not one per check.
     assert!(
         run.elapsed < Duration::from_secs(4),
@@ -386,7 +401,7 @@ fn one_gib_body_is_capped() {
         &run,
         "manifest",
         "error",
-        "/huge/rest/applinks/1.0/manifest: the response is larger than 256 KiB; reading stopped there",
+        "/huge/rest/applinks/1.0/manifest: the response is larger than 256 KiB, so reading stopped there",
     );
 }
 
@@ -435,7 +450,7 @@ fn gateway_in_front_of_everything() {
         &run,
         "manifest",
         "warning",
-        "/gated/rest/applinks/1.0/manifest redirects to a sign-in page (https://sso.example.test/idp/login); the version cannot be read",
+        "/gated/rest/applinks/1.0/manifest redirects to a sign-in page (https://sso.example.test/idp/login), so the version cannot be read",
     );
     assert_eq!(run.check("mobile-endpoint").0, "info");
     let run = http("gated", &[]);
@@ -450,15 +465,15 @@ fn blocked_mobile_endpoint_statuses() {
     for (scenario, message) in [
         (
             "unauthorized",
-            "/unauthorized/rest/nativemobile/1.1/info/login asks for credentials (401): a gateway or the server blocks requests without credentials",
+            "/unauthorized/rest/nativemobile/1.1/info/login requires credentials (401): a gateway or the server blocks requests without credentials",
         ),
         (
             "forbidden",
-            "/forbidden/rest/nativemobile/1.1/info/login refuses access (403): a gateway or the server blocks requests without credentials",
+            "/forbidden/rest/nativemobile/1.1/info/login denies access (403): a gateway or the server blocks requests without credentials",
         ),
         (
             "html-login",
-            "/html-login/rest/nativemobile/1.1/info/login answers with an HTML page, not the plugin's JSON: a gateway serves its sign-in page",
+            "/html-login/rest/nativemobile/1.1/info/login returns an HTML page, not the plugin's JSON: a gateway serves its sign-in page",
         ),
     ] {
         let run = http(scenario, &[]);
@@ -478,7 +493,7 @@ fn server_error_fails_the_manifest() {
         &run,
         "manifest",
         "error",
-        "/broken/rest/applinks/1.0/manifest answers 503",
+        "/broken/rest/applinks/1.0/manifest returns 503",
     );
 }
 
@@ -620,17 +635,23 @@ fn requests_carry_no_credentials_and_name_the_tool() {
     }
     let (status, message) = run.check("url");
     assert_eq!(status, "warning");
-    assert!(message.contains("the user name and password in the URL were removed and not sent"));
+    assert_eq!(
+        message,
+        "removed the user name and password (never sent) from the URL, since a base URL has none. plain HTTP, probed because of --allow-http: the OAuth 2.0 provider rejects base URLs without HTTPS unless the server sets atlassian.oauth2.provider.skip.base.url.https.requirement"
+    );
+    assert_eq!(run.site()["url"], with_user.replace("hunter2", "***"));
 }
 
 #[test]
 fn config_sites_default_to_mdm() {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("sites.json");
+    let oauth = serde_json::json!({"clientID": "5d0c7e9a1b2f4c3d8e6a0b1c2d3e4f50", "cacheSessionInMobileBrowser": false});
     let sites = serde_json::json!([
-        {"title": "Ready", "baseURL": server().http_url("ready")},
-        {"title": "Behind SSO", "baseURL": server().http_url("sso")},
-        {"title": "Old", "baseURL": server().http_url("old")},
+        {"title": "Ready", "baseURL": server().http_url("ready"), "oauth": oauth},
+        {"title": "Behind SSO", "baseURL": server().http_url("sso"), "oauth": oauth},
+        {"title": "Old", "baseURL": server().http_url("old"), "oauth": oauth},
+        {"title": "Old, no OAuth", "baseURL": server().http_url("old")},
     ]);
     std::fs::write(&config, serde_json::to_string_pretty(&sites).unwrap()).unwrap();
     let run = probe(&[
@@ -656,11 +677,23 @@ fn config_sites_default_to_mdm() {
         [
             ("Ready", "ready-with-warnings"),
             ("Behind SSO", "ready-with-warnings"),
-            ("Old", "not-ready")
+            ("Old", "not-ready"),
+            ("Old, no OAuth", "ready-with-warnings"),
         ]
     );
     let source = run.json["sites"][1]["source"].as_str().unwrap();
-    assert!(source.ends_with("sites.json:8:16"), "{source}");
+    assert!(source.ends_with("sites.json:12:16"), "{source}");
+    let no_oauth = &run.json["sites"][3]["checks"][4];
+    assert_eq!(no_oauth["check"], "version");
+    assert_eq!(no_oauth["status"], "info");
+    // Plain http:// base URLs are errors in a config, which fail the run.
+    assert_eq!(run.json["config_errors"], 4);
+    assert!(
+        run.stderr
+            .contains("the config has 4 errors, so devices fail on it"),
+        "{}",
+        run.stderr
+    );
     assert_eq!(run.json["summary"]["not_ready"], 1);
 }
 
@@ -691,15 +724,24 @@ fn usage_errors_exit_2() {
         assert_eq!(output.status.code(), Some(2), "{args:?}");
         assert!(!output.stderr.is_empty(), "{args:?}");
     }
-    let output = common::cmd()
-        .args(["probe", "https://127.0.0.1:1"])
-        .env("HTTPS_PROXY", "socks5://127.0.0.1:1080")
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    assert!(
-        String::from_utf8_lossy(&output.stderr).contains("HTTPS_PROXY=socks5://127.0.0.1:1080")
+}
+
+#[test]
+fn socks_proxy_fails_only_its_sites() {
+    let url = server().https_url("ready");
+    let socks = [("HTTPS_PROXY", "socks5://user:secret@127.0.0.1:1080")];
+    let run = probe_env(&["--timeout", "5", &url], &socks);
+    assert_eq!((run.code, run.verdict()), (1, "not-ready"));
+    assert_check(
+        &run,
+        "connection",
+        "error",
+        "the proxy socks5://127.0.0.1:1080 failed: only http:// and https:// proxies are supported",
     );
+    // The variable for another scheme does not matter.
+    let plain = server().http_url("ready");
+    let run = probe_env(&["--allow-http", "--timeout", "5", &plain], &socks);
+    assert_eq!(run.check("connection").0, "pass");
 }
 
 /// The README's probe demo: the bundled config against the fixture server,

@@ -7,12 +7,15 @@ use std::path::PathBuf;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::{Status, Streams, ignore_broken_pipe};
+use crate::check::{self, policy::Policy};
 use crate::document::Value;
+use crate::finding::Severity;
 use crate::input;
 use crate::probe::proxy::ProxySettings;
 use crate::probe::report::{self, RunInfo};
 use crate::probe::{self, Client, Options, Target, Trust, Verdict};
 use crate::read::{self, InputFormat};
+use crate::report::{self as findings_report, FileReport};
 
 /// The source of the base URLs.
 pub enum Targets {
@@ -36,7 +39,11 @@ pub struct ProbeOptions {
 }
 
 pub fn run(options: &ProbeOptions, streams: &mut Streams) -> anyhow::Result<Status> {
-    let Some(targets) = targets(options, streams)? else {
+    let Some(Loaded {
+        targets,
+        config_errors,
+    }) = targets(options, streams)?
+    else {
         return Ok(Status::Failure);
     };
 
@@ -44,13 +51,13 @@ pub fn run(options: &ProbeOptions, streams: &mut Streams) -> anyhow::Result<Stat
     if probe.allow_http {
         writeln!(
             streams.err,
-            "warning: --allow-http: plain http:// URLs are probed; devices refuse them, so use it only for test servers"
+            "warning: --allow-http: plain http:// URLs are probed, but the OAuth 2.0 provider rejects them unless the server allows HTTP, so use it for test servers only"
         )?;
     }
     if probe.insecure {
         writeln!(
             streams.err,
-            "warning: --insecure: certificates are not verified, but devices verify them"
+            "warning: --insecure: the other checks run despite certificate problems, but devices verify certificates"
         )?;
     }
     let client = Client::new(
@@ -75,6 +82,7 @@ pub fn run(options: &ProbeOptions, streams: &mut Streams) -> anyhow::Result<Stat
         strict: options.strict,
         verbose: options.verbose,
         quiet: options.quiet,
+        config_errors,
     };
     if options.json {
         ignore_broken_pipe(report::write_json(streams.out, &reports, &run))?;
@@ -84,7 +92,7 @@ pub fn run(options: &ProbeOptions, streams: &mut Streams) -> anyhow::Result<Stat
     let not_ready = reports
         .iter()
         .any(|r| r.verdict(options.strict) == Verdict::NotReady);
-    Ok(if not_ready {
+    Ok(if not_ready || config_errors > 0 {
         Status::Findings
     } else {
         Status::Ok
@@ -105,19 +113,21 @@ fn progress_bar(options: &ProbeOptions, sites: usize) -> ProgressBar {
     bar
 }
 
+/// The sites to probe, and the number of errors in the config they came
+/// from.
+struct Loaded {
+    targets: Vec<Target>,
+    config_errors: usize,
+}
+
 /// Returns the sites to probe; `None` after reporting why there are none.
-fn targets(options: &ProbeOptions, streams: &mut Streams) -> anyhow::Result<Option<Vec<Target>>> {
+fn targets(options: &ProbeOptions, streams: &mut Streams) -> anyhow::Result<Option<Loaded>> {
     let path = match &options.targets {
         Targets::Urls(urls) => {
-            return Ok(Some(
-                urls.iter()
-                    .map(|url| Target {
-                        url: url.clone(),
-                        title: None,
-                        source: None,
-                    })
-                    .collect(),
-            ));
+            return Ok(Some(Loaded {
+                targets: urls.iter().map(|url| Target::new(url)).collect(),
+                config_errors: 0,
+            }));
         }
         Targets::Config(path) => path,
     };
@@ -129,47 +139,76 @@ fn targets(options: &ProbeOptions, streams: &mut Streams) -> anyhow::Result<Opti
         }
     };
     let doc = read::read(&loaded.name, &loaded.bytes, options.input_format);
-    let items = match doc.sites.as_ref().map(|node| &node.value) {
-        Some(Value::Array(items)) => items,
-        _ => {
-            for finding in &doc.findings {
-                writeln!(streams.err, "error: {}: {}", doc.name, finding.message)?;
-            }
-            writeln!(
-                streams.err,
-                "error: {}: no site list to probe; `confluence-mdm validate {}` shows what is wrong",
-                doc.name, loaded.name
-            )?;
-            return Ok(None);
-        }
+    // A config with errors fails on every device whatever the servers do,
+    // so its errors are part of the verdict.
+    let check_options = check::Options {
+        policy: Policy::default(),
+        app: options.probe.app,
+        mdm: None,
     };
+    let errors: Vec<_> = check::check(&doc, &check_options)
+        .into_iter()
+        .filter(|f| f.severity == Severity::Error)
+        .collect();
+    let validate = format!("confluence-mdm validate {path}");
+    let Some(Value::Array(items)) = doc.sites.as_ref().map(|node| &node.value) else {
+        findings_report::write_short(
+            streams.err,
+            &FileReport {
+                doc: &doc,
+                findings: errors,
+            },
+        )?;
+        writeln!(
+            streams.err,
+            "error: {}: no site list to probe; `{validate}` shows what is wrong",
+            doc.name
+        )?;
+        return Ok(None);
+    };
+    let config_errors = errors.len();
+    if config_errors > 0 {
+        findings_report::write_short(
+            streams.err,
+            &FileReport {
+                doc: &doc,
+                findings: errors,
+            },
+        )?;
+        writeln!(
+            streams.err,
+            "error: {}: the config has {}, so devices fail on it whatever the servers do; `{validate}` explains each",
+            doc.name,
+            if config_errors == 1 {
+                "1 error".to_owned()
+            } else {
+                format!("{config_errors} errors")
+            }
+        )?;
+    }
+
     let mut targets = Vec::new();
     for (index, item) in items.iter().enumerate() {
-        let title = item
+        let Some(member) = item.get("baseURL").filter(|m| m.value.as_str().is_some()) else {
+            writeln!(
+                streams.err,
+                "warning: {}: site {} has no baseURL string, so it is not probed; `{validate}` explains why",
+                doc.name,
+                index + 1
+            )?;
+            continue;
+        };
+        let mut target = Target::new(member.value.as_str().unwrap_or_default());
+        target.title = item
             .get("title")
             .and_then(|m| m.value.as_str())
             .map(str::to_owned);
-        match item.get("baseURL") {
-            Some(member) if member.value.as_str().is_some() => {
-                let source = doc.positions.as_ref().map(|text| {
-                    let at = text.position(member.value.span.start);
-                    format!("{}:{}:{}", doc.name, at.line, at.column)
-                });
-                targets.push(Target {
-                    url: member.value.as_str().unwrap_or_default().to_owned(),
-                    title,
-                    source,
-                });
-            }
-            _ => {
-                writeln!(
-                    streams.err,
-                    "warning: {}: site {} has no baseURL string and is not probed; `confluence-mdm validate` says why",
-                    doc.name,
-                    index + 1
-                )?;
-            }
-        }
+        target.source = doc.positions.as_ref().map(|text| {
+            let at = text.position(member.value.span.start);
+            format!("{}:{}:{}", doc.name, at.line, at.column)
+        });
+        target.oauth = item.get("oauth").is_some();
+        targets.push(target);
     }
     if targets.is_empty() {
         writeln!(
@@ -179,5 +218,8 @@ fn targets(options: &ProbeOptions, streams: &mut Streams) -> anyhow::Result<Opti
         )?;
         return Ok(None);
     }
-    Ok(Some(targets))
+    Ok(Some(Loaded {
+        targets,
+        config_errors,
+    }))
 }

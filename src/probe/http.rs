@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use rustls::CertificateError;
+use rustls::pki_types::CertificateDer;
 use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig, TlsProvider};
 use url::Url;
 
@@ -25,25 +26,32 @@ pub struct Reply {
     pub body: Vec<u8>,
 }
 
-/// The cause of a request that got no response.
+/// The cause of a request that got no usable response.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Failure {
     /// The host name does not resolve.
     Dns { host: String },
     /// Nothing accepts connections at the address.
     Refused { target: String },
-    /// No complete response within the timeout.
-    Timeout { seconds: f64 },
-    /// The server's certificate was refused.
+    /// No response within the timeout.
+    Timeout {
+        seconds: f64,
+        /// The proxy in between, which may be the one that is silent.
+        proxy: Option<String>,
+    },
+    /// The server's certificate was rejected.
     Certificate { problem: CertificateProblem },
     /// The TLS handshake failed for another reason.
     Tls { detail: String },
-    /// The proxy could not be reached or refused the tunnel.
+    /// The proxy could not be used, could not be reached, or rejected the
+    /// tunnel.
     Proxy { proxy: String, detail: String },
-    /// The body is larger than the cap; reading stopped there.
+    /// The peer does not speak the protocol of the URL's scheme.
+    NotHttp { detail: String, https: bool },
+    /// The response started, but its headers or body failed.
+    Response { detail: String },
+    /// The body is larger than the cap, so reading stopped there.
     TooLarge { limit: u64 },
-    /// The server answered with something that is not HTTP.
-    NotHttp { detail: String },
     /// Any other failure of the connection.
     Other { detail: String },
 }
@@ -52,12 +60,14 @@ pub enum Failure {
 pub enum CertificateProblem {
     Expired,
     NotYetValid,
-    /// The certificate does not name the host that was asked for.
+    /// The certificate does not name the host of the URL.
     WrongName {
         host: String,
     },
     /// No trusted root signed the chain.
     Untrusted,
+    /// The server presents a CA certificate as its own.
+    CaAsServer,
     Revoked,
     Other(String),
 }
@@ -72,28 +82,46 @@ impl Failure {
             ),
             Failure::Refused { target } => (
                 format!("{target} refused the connection"),
-                "check the port and that the server, or the reverse proxy in front of it, is running and reachable from here".into(),
+                "check the port, and that the server or the reverse proxy in front of it is running and reachable from here".into(),
             ),
-            Failure::Timeout { seconds } => (
-                format!("no answer within {}", seconds_text(*seconds)),
-                "check firewalls between this machine and the server; raise --timeout if the server is only slow".into(),
+            Failure::Timeout { seconds, proxy: None } => (
+                format!("timed out after {} without a response", seconds_text(*seconds)),
+                "check the firewalls between this machine and the server, or raise --timeout if the server is only slow".into(),
+            ),
+            Failure::Timeout { seconds, proxy: Some(proxy) } => (
+                format!(
+                    "timed out after {} without a response through the proxy {proxy}",
+                    seconds_text(*seconds)
+                ),
+                "check that the proxy can reach the server, or raise --timeout if the server is only slow".into(),
             ),
             Failure::Certificate { problem } => certificate_text(problem),
             Failure::Tls { detail } => (
                 format!("the TLS handshake failed: {detail}"),
-                "check that the port serves HTTPS, and that the server offers TLS 1.2 or 1.3".into(),
+                "check that the port serves HTTPS with TLS 1.2 or 1.3".into(),
             ),
             Failure::Proxy { proxy, detail } => (
                 format!("the proxy {proxy} failed: {detail}"),
-                "check HTTPS_PROXY, HTTP_PROXY and NO_PROXY; add the host to NO_PROXY if it is reached without the proxy".into(),
+                "check HTTPS_PROXY, HTTP_PROXY and NO_PROXY, and add the host to NO_PROXY if it is reached without the proxy".into(),
+            ),
+            Failure::NotHttp { detail, https: true } => (
+                format!("the response is not TLS: {detail}"),
+                "the port serves plain HTTP or another protocol: use the https:// port of the server".into(),
+            ),
+            Failure::NotHttp { detail, https: false } => (
+                format!("the response is not HTTP: {detail}"),
+                "the port serves TLS or another protocol: use the https:// URL, or the server's HTTP port".into(),
+            ),
+            Failure::Response { detail } => (
+                format!("the response failed: {detail}"),
+                "check the server, or the reverse proxy in front of it, with curl -v".into(),
             ),
             Failure::TooLarge { limit } => (
-                format!("the response is larger than {}; reading stopped there", size_text(*limit)),
+                format!(
+                    "the response is larger than {}, so reading stopped there",
+                    size_text(*limit)
+                ),
                 "check that the URL is the base URL of the server and not of another service".into(),
-            ),
-            Failure::NotHttp { detail } => (
-                format!("the answer is not HTTP: {detail}"),
-                "check the scheme: an https:// URL needs a port that serves TLS, and an http:// URL one that does not".into(),
             ),
             Failure::Other { detail } => (
                 format!("the connection failed: {detail}"),
@@ -102,10 +130,10 @@ impl Failure {
         }
     }
 
-    /// Says whether the server itself was never reached, so that later
-    /// requests to it would fail the same way.
+    /// Says whether the server was never reached, so that later requests
+    /// to it would fail the same way.
     pub fn is_connection(&self) -> bool {
-        !matches!(self, Failure::TooLarge { .. })
+        !matches!(self, Failure::TooLarge { .. } | Failure::Response { .. })
     }
 }
 
@@ -119,16 +147,20 @@ fn certificate_text(problem: &CertificateProblem) -> (String, String) {
         ),
         CertificateProblem::WrongName { host } => (
             format!("the server's certificate is not valid for {host}"),
-            format!("use the host name the certificate names, or get a certificate whose subject alternative names include {host}"),
+            format!("use the host name that the certificate names, or get a certificate whose subject alternative names include {host}"),
         ),
         CertificateProblem::Untrusted => (
             "the server's certificate is not signed by a trusted authority".into(),
-            "if the server uses a corporate CA, pass its root with --ca-cert FILE; the devices must trust it too (install it with the MDM)".into(),
+            "if the server uses a corporate CA, pass its root with --ca-cert FILE. The devices must trust it too, so install it with the MDM".into(),
+        ),
+        CertificateProblem::CaAsServer => (
+            "the server's certificate is a CA certificate (CA:TRUE), which TLS clients reject as a server certificate".into(),
+            "issue a server certificate signed by that CA, install it on the server, and pass the CA with --ca-cert FILE".into(),
         ),
         CertificateProblem::Revoked => ("the server's certificate is revoked".into(), renew.into()),
         CertificateProblem::Other(detail) => (
-            format!("the server's certificate was refused: {detail}"),
-            renew.into(),
+            format!("the server's certificate was rejected: {detail}"),
+            "check the certificate chain with openssl s_client -connect HOST:PORT -showcerts".into(),
         ),
     }
 }
@@ -150,7 +182,12 @@ fn size_text(bytes: u64) -> String {
 
 /// The settings shared by every request of a run.
 pub struct Client {
+    /// The TLS settings the run asked for: verifying, or not with
+    /// `--insecure`.
     tls: TlsConfig,
+    /// Verifying TLS settings, to name the certificate problem that
+    /// `--insecure` skips.
+    verified: TlsConfig,
     timeout: Duration,
     proxies: ProxySettings,
     user_agent: String,
@@ -158,55 +195,44 @@ pub struct Client {
 
 /// The certificate trust settings of the client.
 pub struct Trust<'a> {
-    /// A PEM file of extra roots, on top of the operating system's store.
+    /// A PEM or DER file of extra roots, on top of the operating system's
+    /// store.
     pub ca_cert: Option<&'a Path>,
     /// Accept any certificate (`--insecure`).
     pub insecure: bool,
 }
 
 impl Client {
-    /// Builds the client. Fails, for a usage error, when `--ca-cert` or a
-    /// proxy variable cannot be used.
+    /// Builds the client. Fails, for a usage error, when `--ca-cert` cannot
+    /// be used.
     pub fn new(trust: &Trust, timeout: Duration, proxies: ProxySettings) -> anyhow::Result<Client> {
-        for (name, value) in proxies.configured() {
-            // Only HTTP proxies (plain or TLS): SOCKS needs a ureq feature
-            // that is not built in.
-            let usable = ureq::Proxy::new(value).is_ok_and(|proxy| {
-                matches!(
-                    proxy.protocol(),
-                    ureq::ProxyProtocol::Http | ureq::ProxyProtocol::Https
-                )
-            });
-            if !usable {
-                anyhow::bail!(
-                    "{name}={}: not a proxy this tool can use; write http://HOST:PORT or https://HOST:PORT",
-                    redacted(value)
-                );
-            }
+        // The operating system's store: on Linux the bundle of
+        // ca-certificates (or SSL_CERT_FILE), on macOS the keychain, on
+        // Windows the system store (rustls-native-certs).
+        let native = rustls_native_certs::load_native_certs();
+        let mut roots: Vec<Certificate<'static>> = native
+            .certs
+            .iter()
+            .map(|der| Certificate::from_der(der.as_ref()).to_owned())
+            .collect();
+        if let Some(path) = trust.ca_cert {
+            roots.extend(read_ca_file(path)?);
         }
-        let mut roots: Vec<Certificate<'static>> = Vec::new();
-        if !trust.insecure {
-            // The operating system's store: on Linux the bundle that
-            // ca-certificates (or SSL_CERT_FILE) names, on macOS the
-            // keychain, on Windows the system store (rustls-native-certs).
-            let native = rustls_native_certs::load_native_certs();
-            roots.extend(
-                native
-                    .certs
-                    .iter()
-                    .map(|der| Certificate::from_der(der.as_ref()).to_owned()),
-            );
-            if let Some(path) = trust.ca_cert {
-                roots.extend(read_ca_file(path)?);
-            }
-        }
-        let tls = TlsConfig::builder()
+        let verified = TlsConfig::builder()
             .provider(TlsProvider::Rustls)
             .root_certs(RootCerts::Specific(Arc::new(roots)))
-            .disable_verification(trust.insecure)
             .build();
+        let tls = if trust.insecure {
+            TlsConfig::builder()
+                .provider(TlsProvider::Rustls)
+                .disable_verification(true)
+                .build()
+        } else {
+            verified.clone()
+        };
         Ok(Client {
             tls,
+            verified,
             timeout,
             proxies,
             user_agent: format!("confluence-mdm/{} (probe)", env!("CARGO_PKG_VERSION")),
@@ -221,13 +247,29 @@ impl Client {
 
     /// GETs `url` once, reading at most `limit` bytes of body.
     pub fn get(&self, url: &Url, accept: &str, limit: u64) -> Result<Reply, Failure> {
+        self.request(url, accept, limit, &self.tls)
+    }
+
+    /// GETs `url` once with certificate verification on, even under
+    /// `--insecure`, to name the problem that `--insecure` skips.
+    pub fn get_verified(&self, url: &Url, accept: &str, limit: u64) -> Result<Reply, Failure> {
+        self.request(url, accept, limit, &self.verified)
+    }
+
+    fn request(
+        &self,
+        url: &Url,
+        accept: &str,
+        limit: u64,
+        tls: &TlsConfig,
+    ) -> Result<Reply, Failure> {
         let proxy_text = self.proxies.for_url(url);
-        let proxy = match proxy_text.map(ureq::Proxy::new).transpose() {
+        let proxy = match proxy_text.map(proxy_setting).transpose() {
             Ok(proxy) => proxy,
-            Err(error) => {
+            Err(detail) => {
                 return Err(Failure::Proxy {
                     proxy: proxy_text.map(redacted).unwrap_or_default(),
-                    detail: error.to_string(),
+                    detail,
                 });
             }
         };
@@ -239,15 +281,14 @@ impl Client {
             .timeout_connect(Some(self.timeout))
             .user_agent(self.user_agent.as_str())
             .proxy(proxy)
-            .tls_config(self.tls.clone())
+            .tls_config(tls.clone())
             .build()
             .into();
-        let classify = |error| classify(error, url, proxy_text, self.timeout);
         let mut response = agent
             .get(url.as_str())
             .header("Accept", accept)
             .call()
-            .map_err(classify)?;
+            .map_err(|error| classify(error, url, proxy_text, self.timeout))?;
         let header = |name: &str| {
             response
                 .headers()
@@ -258,7 +299,7 @@ impl Client {
         let status = response.status().as_u16();
         let location = header("location");
         let content_type = header("content-type");
-        let body = if (300..400).contains(&status) {
+        let body = if is_redirect(status) {
             Vec::new()
         } else {
             response
@@ -266,7 +307,7 @@ impl Client {
                 .with_config()
                 .limit(limit)
                 .read_to_vec()
-                .map_err(classify)?
+                .map_err(|error| body_failure(error, self.timeout))?
         };
         Ok(Reply {
             status,
@@ -277,70 +318,154 @@ impl Client {
     }
 }
 
-/// Reads the certificates of a PEM file given to `--ca-cert`.
+/// Says whether a status is a redirect that carries a Location (RFC 9110,
+/// section 15.4: 304 Not Modified and 305/306 are not).
+pub fn is_redirect(status: u16) -> bool {
+    matches!(status, 301 | 302 | 303 | 307 | 308)
+}
+
+/// Builds ureq's proxy setting, accepting HTTP proxies only: plain or TLS.
+/// SOCKS needs a ureq feature that this build leaves out.
+fn proxy_setting(text: &str) -> Result<ureq::Proxy, String> {
+    let proxy = ureq::Proxy::new(text).map_err(|_| {
+        format!(
+            "`{}` is not a proxy URL: use http://HOST:PORT",
+            redacted(text)
+        )
+    })?;
+    match proxy.protocol() {
+        ureq::ProxyProtocol::Http | ureq::ProxyProtocol::Https => Ok(proxy),
+        _ => Err("only http:// and https:// proxies are supported".into()),
+    }
+}
+
+/// Reads the certificates of the file given to `--ca-cert`: PEM, or one
+/// DER certificate. Each must parse as a trust anchor.
 fn read_ca_file(path: &Path) -> anyhow::Result<Vec<Certificate<'static>>> {
-    let bytes = std::fs::read(path).with_context(|| format!("--ca-cert {}", path.display()))?;
+    let name = path.display();
+    let bytes = std::fs::read(path).with_context(|| format!("--ca-cert {name}"))?;
     let mut certs = Vec::new();
     for item in ureq::tls::parse_pem(&bytes) {
         match item {
             Ok(PemItem::Certificate(cert)) => certs.push(cert),
             Ok(_) => {}
-            Err(error) => anyhow::bail!("--ca-cert {}: {error}", path.display()),
+            Err(_) => anyhow::bail!(
+                "--ca-cert {name}: invalid PEM: a block between -----BEGIN and -----END lines is not valid base64"
+            ),
         }
+    }
+    if certs.is_empty() && bytes.first() == Some(&0x30) {
+        // An ASN.1 SEQUENCE: a DER certificate, as Windows exports them.
+        certs.push(Certificate::from_der(&bytes).to_owned());
     }
     if certs.is_empty() {
         anyhow::bail!(
-            "--ca-cert {}: no PEM certificate (-----BEGIN CERTIFICATE-----) in the file",
-            path.display()
+            "--ca-cert {name}: no certificate found; pass a PEM file with -----BEGIN CERTIFICATE----- blocks, or one DER certificate"
         );
+    }
+    for (index, cert) in certs.iter().enumerate() {
+        let mut store = rustls::RootCertStore::empty();
+        if let Err(error) = store.add(CertificateDer::from(cert.der().to_vec())) {
+            anyhow::bail!(
+                "--ca-cert {name}: certificate {} is not a valid X.509 certificate: {error}",
+                index + 1
+            );
+        }
     }
     Ok(certs)
 }
 
-/// Turns ureq's error into the cause an admin can act on.
+/// Turns ureq's error from sending a request and reading the response
+/// head into the cause an admin can act on.
 fn classify(error: ureq::Error, url: &Url, proxy: Option<&str>, timeout: Duration) -> Failure {
     let host = url.host_str().unwrap_or_default().to_owned();
     let target = match url.port_or_known_default() {
         Some(port) => format!("{host}:{port}"),
         None => host.clone(),
     };
-    let via_proxy = |detail: String| Failure::Proxy {
-        proxy: proxy.map(redacted).unwrap_or_default(),
-        detail,
-    };
-    match error {
-        ureq::Error::HostNotFound if proxy.is_some() => {
-            via_proxy("its host name does not resolve".into())
-        }
+    let https = url.scheme() == "https";
+    let failure = match error {
         ureq::Error::HostNotFound => Failure::Dns { host },
         ureq::Error::Timeout(_) => Failure::Timeout {
             seconds: timeout.as_secs_f64(),
+            proxy: proxy.map(redacted),
         },
-        ureq::Error::BodyExceedsLimit(limit) => Failure::TooLarge { limit },
-        ureq::Error::ConnectProxyFailed(detail) => via_proxy(detail),
+        ureq::Error::ConnectProxyFailed(detail) => {
+            let detail = if detail.contains("407") {
+                "it requires authentication (407): put the user name and password in the proxy URL"
+                    .to_owned()
+            } else {
+                format!("it rejected the tunnel: {detail}")
+            };
+            return Failure::Proxy {
+                proxy: proxy.map(redacted).unwrap_or_default(),
+                detail,
+            };
+        }
         ureq::Error::Rustls(error) => tls_failure(&error, &host),
         ureq::Error::Protocol(error) => Failure::NotHttp {
             detail: error.to_string(),
+            https,
         },
-        ureq::Error::Io(error) => io_failure(&error, &host, &target, proxy, timeout),
-        ureq::Error::ConnectionFailed if proxy.is_some() => {
-            via_proxy("the connection to the proxy failed".into())
-        }
+        ureq::Error::LargeResponseHeader(_, limit) => Failure::Response {
+            detail: format!(
+                "the response headers are larger than {}",
+                size_text(limit as u64)
+            ),
+        },
+        ureq::Error::Io(error) => io_failure(&error, &host, &target, timeout),
         other => Failure::Other {
             detail: other.to_string(),
+        },
+    };
+    match (proxy, failure) {
+        // Before the tunnel stands, only the proxy is contacted.
+        (Some(proxy), Failure::Dns { .. }) => Failure::Proxy {
+            proxy: redacted(proxy),
+            detail: "its host name does not resolve".into(),
+        },
+        (Some(proxy), Failure::Refused { .. }) => Failure::Proxy {
+            proxy: redacted(proxy),
+            detail: "it refused the connection".into(),
+        },
+        (Some(proxy), Failure::Other { detail }) => Failure::Proxy {
+            proxy: redacted(proxy),
+            detail,
+        },
+        (_, failure) => failure,
+    }
+}
+
+/// Turns ureq's error from reading a body into the cause. The server has
+/// responded by then, so none of these is a connection failure.
+fn body_failure(error: ureq::Error, timeout: Duration) -> Failure {
+    match error {
+        ureq::Error::BodyExceedsLimit(limit) => Failure::TooLarge { limit },
+        ureq::Error::Timeout(_) => Failure::Response {
+            detail: format!(
+                "the body did not arrive within {}",
+                seconds_text(timeout.as_secs_f64())
+            ),
+        },
+        ureq::Error::Io(error)
+            if matches!(
+                error.kind(),
+                io::ErrorKind::UnexpectedEof | io::ErrorKind::ConnectionReset
+            ) =>
+        {
+            Failure::Response {
+                detail: "the server closed the connection before the end of the body".into(),
+            }
+        }
+        other => Failure::Response {
+            detail: format!("the body could not be read: {other}"),
         },
     }
 }
 
-fn io_failure(
-    error: &io::Error,
-    host: &str,
-    target: &str,
-    proxy: Option<&str>,
-    timeout: Duration,
-) -> Failure {
-    // rustls reports a refused handshake as an I/O error carrying its own
-    // error.
+fn io_failure(error: &io::Error, host: &str, target: &str, timeout: Duration) -> Failure {
+    // rustls reports a rejected handshake as an I/O error that carries its
+    // own error.
     let mut source: Option<&(dyn std::error::Error + 'static)> = error.get_ref().map(|e| e as _);
     while let Some(inner) = source {
         if let Some(tls) = inner.downcast_ref::<rustls::Error>() {
@@ -349,20 +474,15 @@ fn io_failure(
         source = inner.source();
     }
     match error.kind() {
-        io::ErrorKind::ConnectionRefused => match proxy {
-            Some(proxy) => Failure::Proxy {
-                proxy: redacted(proxy),
-                detail: "it refused the connection".into(),
-            },
-            None => Failure::Refused {
-                target: target.to_owned(),
-            },
+        io::ErrorKind::ConnectionRefused => Failure::Refused {
+            target: target.to_owned(),
         },
         io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => Failure::Timeout {
             seconds: timeout.as_secs_f64(),
+            proxy: None,
         },
         io::ErrorKind::UnexpectedEof | io::ErrorKind::ConnectionReset => Failure::Other {
-            detail: "the server closed the connection without an answer".into(),
+            detail: "the server closed the connection without a response".into(),
         },
         _ => Failure::Other {
             detail: error.to_string(),
@@ -386,11 +506,17 @@ fn tls_failure(error: &rustls::Error, host: &str) -> Failure {
             }
             CertificateError::UnknownIssuer => CertificateProblem::Untrusted,
             CertificateError::Revoked => CertificateProblem::Revoked,
-            other => CertificateProblem::Other(format!("{other:?}")),
+            CertificateError::Other(other)
+                if format!("{other:?}").contains("CaUsedAsEndEntity") =>
+            {
+                CertificateProblem::CaAsServer
+            }
+            _ => CertificateProblem::Other(error.to_string()),
         },
         rustls::Error::InvalidMessage(_) => {
             return Failure::NotHttp {
                 detail: "the port does not speak TLS".into(),
+                https: true,
             };
         }
         other => {
@@ -436,7 +562,7 @@ mod tests {
             rustls::Error::InvalidCertificate(CertificateError::Expired),
         );
         assert_eq!(
-            io_failure(&wrapped, "h", "h:443", None, Duration::ZERO),
+            io_failure(&wrapped, "h", "h:443", Duration::ZERO),
             Failure::Certificate {
                 problem: CertificateProblem::Expired
             }
@@ -445,12 +571,12 @@ mod tests {
 
     #[test]
     fn refused_proxy_is_named() {
-        let refused = io::Error::from(io::ErrorKind::ConnectionRefused);
+        let url = Url::parse("https://h/").unwrap();
+        let refused = || ureq::Error::Io(io::Error::from(io::ErrorKind::ConnectionRefused));
         assert_eq!(
-            io_failure(
-                &refused,
-                "h",
-                "h:443",
+            classify(
+                refused(),
+                &url,
                 Some("http://u:p@proxy:3128"),
                 Duration::ZERO
             ),
@@ -460,11 +586,31 @@ mod tests {
             }
         );
         assert_eq!(
-            io_failure(&refused, "h", "h:443", None, Duration::ZERO),
+            classify(refused(), &url, None, Duration::ZERO),
             Failure::Refused {
                 target: "h:443".into()
             }
         );
+    }
+
+    #[test]
+    fn only_http_proxies_are_used() {
+        assert!(proxy_setting("http://127.0.0.1:3128").is_ok());
+        assert!(proxy_setting("127.0.0.1:3128").is_ok());
+        assert_eq!(
+            proxy_setting("socks5://127.0.0.1:1080").unwrap_err(),
+            "only http:// and https:// proxies are supported"
+        );
+    }
+
+    #[test]
+    fn only_redirect_statuses_redirect() {
+        for status in [301, 302, 303, 307, 308] {
+            assert!(is_redirect(status), "{status}");
+        }
+        for status in [300, 304, 305, 200, 404] {
+            assert!(!is_redirect(status), "{status}");
+        }
     }
 
     #[test]

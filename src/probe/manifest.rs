@@ -42,6 +42,9 @@ impl Manifest {
         if trimmed.starts_with('{') {
             return parse_json(trimmed);
         }
+        if trimmed.starts_with('[') {
+            return Err("the body is a JSON array, not an application links manifest".into());
+        }
         if trimmed.starts_with('<') {
             return parse_xml(trimmed);
         }
@@ -101,6 +104,9 @@ fn parse_xml(text: &str) -> Result<Manifest, String> {
                 depth += 1;
                 let name = start.local_name().as_ref().to_owned();
                 match depth {
+                    1 if root_seen => {
+                        return Err("the XML body has more than one root element".into());
+                    }
                     1 if name == "manifest" => root_seen = true,
                     1 => {
                         return Err(format!(
@@ -134,7 +140,17 @@ fn parse_xml(text: &str) -> Result<Manifest, String> {
                         "gt" => Some('>'),
                         "quot" => Some('"'),
                         "apos" => Some('\''),
-                        _ => reference.resolve_char_ref().ok().flatten(),
+                        _ if reference.is_char_ref() => {
+                            match reference.resolve_char_ref().ok().flatten() {
+                                Some(c) if c != '\0' => Some(c),
+                                _ => {
+                                    return Err(format!(
+                                        "the XML body has an invalid character reference &{name};"
+                                    ));
+                                }
+                            }
+                        }
+                        _ => None,
                     };
                     match expanded {
                         Some(c) => value.push(c),
@@ -146,7 +162,7 @@ fn parse_xml(text: &str) -> Result<Manifest, String> {
                 if depth == 2
                     && let Some((name, value)) = current.take()
                 {
-                    manifest.set(&name, value.trim().to_owned());
+                    manifest.set(&name, value.trim().to_owned())?;
                 }
                 depth = depth.saturating_sub(1);
             }
@@ -164,7 +180,9 @@ fn parse_xml(text: &str) -> Result<Manifest, String> {
 }
 
 impl Manifest {
-    fn set(&mut self, name: &str, value: String) {
+    /// Stores one child element's text. A second element of a field that
+    /// has one value is an error, since either could be the real one.
+    fn set(&mut self, name: &str, value: String) -> Result<(), String> {
         let slot = match name {
             "typeId" => &mut self.type_id,
             "name" => &mut self.name,
@@ -173,11 +191,15 @@ impl Manifest {
             "url" => &mut self.url,
             "inboundAuthenticationTypes" => {
                 self.inbound.push(value);
-                return;
+                return Ok(());
             }
-            _ => return,
+            _ => return Ok(()),
         };
+        if slot.is_some() {
+            return Err(format!("the manifest has more than one <{name}>"));
+        }
         *slot = Some(value);
+        Ok(())
     }
 }
 
@@ -296,6 +318,19 @@ mod tests {
             ("Not Found", "neither"),
             ("<manifest><version>9", "invalid"),
             ("{\"error\":1}", "not an application links manifest"),
+            ("[1, 2]", "JSON array"),
+            (
+                "<manifest></manifest><manifest></manifest>",
+                "more than one root",
+            ),
+            (
+                "<manifest><version>9.2.1</version><version>7.0</version></manifest>",
+                "more than one <version>",
+            ),
+            (
+                "<manifest><version>&#0;</version></manifest>",
+                "invalid character reference",
+            ),
         ] {
             let error = Manifest::parse(body.as_bytes()).unwrap_err();
             assert!(error.contains(reason), "{body:?}: {error}");

@@ -126,13 +126,51 @@ pub struct CheckResult {
 /// A base URL to probe, and where it came from.
 #[derive(Debug, Clone, Serialize)]
 pub struct Target {
-    /// The URL as the user wrote it.
+    /// The URL as the user wrote it, password included: never shown.
+    #[serde(skip)]
+    pub raw: String,
+    /// The URL as the user wrote it, with any password masked.
     pub url: String,
     /// The site's title, when it came from a config.
     pub title: Option<String>,
     /// `FILE:LINE:COLUMN` of the `baseURL` value, when it came from a
     /// config.
     pub source: Option<String>,
+    /// Whether the app signs in to the site with OAuth 2.0: `false` for a
+    /// config's site without an `oauth` object.
+    #[serde(skip)]
+    pub oauth: bool,
+}
+
+impl Target {
+    /// Creates a target from a URL the user gave.
+    pub fn new(raw: &str) -> Target {
+        Target {
+            raw: raw.to_owned(),
+            url: redact_url(raw),
+            title: None,
+            source: None,
+            oauth: true,
+        }
+    }
+}
+
+/// Masks the password of a URL's user info (`https://bob:***@host/`), so
+/// that reports and progress bars never show it. Works on text that is not
+/// a valid URL too.
+pub fn redact_url(text: &str) -> String {
+    let start = text.find("://").map_or(0, |i| i + 3);
+    let rest = &text[start..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let Some(at) = rest[..authority_end].rfind('@') else {
+        return text.to_owned();
+    };
+    let user_info = &rest[..at];
+    let masked = match user_info.split_once(':') {
+        Some((user, _)) => format!("{user}:***"),
+        None => user_info.to_owned(),
+    };
+    format!("{}{masked}{}", &text[..start], &rest[at..])
 }
 
 /// The server details from the manifest.
@@ -238,10 +276,36 @@ pub fn run(
             });
         }
         drop(sender);
+
         for (index, report) in receiver {
             progress(&report);
             reports[index] = Some(report);
         }
     });
     reports.into_iter().flatten().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_masked() {
+        assert_eq!(
+            redact_url("https://bob:hunter2@127.0.0.1:1/x"),
+            "https://bob:***@127.0.0.1:1/x"
+        );
+        assert_eq!(
+            redact_url("ftp://alice:s3cret@127.0.0.1/"),
+            "ftp://alice:***@127.0.0.1/"
+        );
+        assert_eq!(
+            redact_url("https://carol:pw3@[::1"),
+            "https://carol:***@[::1"
+        );
+        assert_eq!(redact_url("https://a:b@c@host/"), "https://a:***@host/");
+        assert_eq!(redact_url("https://user@host/x@y"), "https://user@host/x@y");
+        assert_eq!(redact_url("https://host/path"), "https://host/path");
+        assert_eq!(redact_url("not a url"), "not a url");
+    }
 }

@@ -21,6 +21,8 @@ pub struct RunInfo<'a> {
     pub strict: bool,
     pub verbose: bool,
     pub quiet: bool,
+    /// Errors in the `--sites` config, which fail the run too.
+    pub config_errors: usize,
 }
 
 /// Writes the human report.
@@ -43,29 +45,51 @@ pub fn write_human(out: &mut dyn Write, reports: &[SiteReport], run: &RunInfo) -
             },
         )?;
     }
+    let mut first = run.quiet;
     for report in reports {
         let verdict = report.verdict(run.strict);
         if run.quiet && verdict != Verdict::NotReady {
             continue;
         }
+        if !first {
+            writeln!(out)?;
+        }
+        first = false;
         write_site(out, report, verdict, run)?;
     }
     if !run.quiet {
-        let not_ready = reports
-            .iter()
-            .filter(|r| r.verdict(run.strict) == Verdict::NotReady)
-            .count();
-        let line = match not_ready {
-            0 => format!("all {} ready", count(reports.len(), "site"))
-                .green()
-                .bold(),
-            n => format!("{n} of {} not ready", count(reports.len(), "site"))
-                .red()
-                .bold(),
-        };
-        writeln!(out, "\n{line}")?;
+        writeln!(out, "\n{}", summary_line(reports, run.strict))?;
     }
     Ok(())
+}
+
+/// Writes "3 sites: 1 ready, 1 ready with warnings, 1 not ready", leaving
+/// out the verdicts that no site has.
+fn summary_line(reports: &[SiteReport], strict: bool) -> String {
+    let tally = |wanted: Verdict| {
+        reports
+            .iter()
+            .filter(|r| r.verdict(strict) == wanted)
+            .count()
+    };
+    let parts: Vec<String> = [
+        Verdict::Ready,
+        Verdict::ReadyWithWarnings,
+        Verdict::NotReady,
+    ]
+    .into_iter()
+    .map(|verdict| (verdict, tally(verdict)))
+    .filter(|(_, n)| *n > 0)
+    .map(|(verdict, n)| format!("{n} {}", verdict.as_str()))
+    .collect();
+    let line = format!("{}: {}", count(reports.len(), "site"), parts.join(", "));
+    if tally(Verdict::NotReady) > 0 {
+        line.red().bold().to_string()
+    } else if tally(Verdict::ReadyWithWarnings) > 0 {
+        line.yellow().bold().to_string()
+    } else {
+        line.green().bold().to_string()
+    }
 }
 
 fn write_site(
@@ -80,7 +104,7 @@ fn write_site(
         Verdict::NotReady => verdict.as_str().red().bold(),
     };
     let url = report.base_url.as_deref().unwrap_or(&report.target.url);
-    writeln!(out, "\n{label}  {}", url.bold())?;
+    writeln!(out, "{label}  {}", url.bold())?;
     let mut about: Vec<String> = Vec::new();
     if let Some(title) = &report.target.title {
         about.push(format!("\"{title}\""));
@@ -94,10 +118,10 @@ fn write_site(
             .as_deref()
             .map(title_case)
             .unwrap_or_else(|| "server".into());
-        if let Some(version) = &server.version {
+        if let Some(version) = server.version.as_deref().filter(|v| !v.trim().is_empty()) {
             text.push_str(&format!(" {version}"));
         }
-        if let Some(build) = &server.build {
+        if let Some(build) = server.build.as_deref().filter(|b| !b.trim().is_empty()) {
             text.push_str(&format!(" (build {build})"));
         }
         about.push(text);
@@ -160,6 +184,8 @@ struct Document<'a> {
     insecure: bool,
     allow_http: bool,
     timeout_seconds: f64,
+    /// Errors in the `--sites` config; each fails the run.
+    config_errors: usize,
     sites: Vec<SiteEntry<'a>>,
     summary: Summary,
 }
@@ -199,6 +225,7 @@ pub fn write_json(out: &mut dyn Write, reports: &[SiteReport], run: &RunInfo) ->
         insecure: options.insecure,
         allow_http: options.allow_http,
         timeout_seconds: options.timeout.as_secs_f64(),
+        config_errors: run.config_errors,
         summary: Summary {
             sites: sites.len(),
             ready: tally(Verdict::Ready),

@@ -4,9 +4,9 @@
 
 use url::Url;
 
-use super::http::{Client, Failure, Reply};
-use super::manifest::{Manifest, OAUTH2_PROVIDER, Version};
-use super::{Check, CheckResult, Options, Outcome, Server, Setup, SiteReport, Target};
+use super::http::{Client, Failure, Reply, is_redirect};
+use super::manifest::{Manifest, Version};
+use super::{Check, CheckResult, Options, Outcome, Server, Setup, SiteReport, Target, redact_url};
 use crate::app::App;
 
 /// Path of the application links manifest, below the base URL.
@@ -16,12 +16,11 @@ pub const MANIFEST_PATH: &str = "rest/applinks/1.0/manifest";
 /// 2.0 for Confluence iOS", confluence.atlassian.com/doc, non-MDM setup).
 pub const MOBILE_PATH: &str = "rest/nativemobile/1.1/info/login";
 
-/// A manifest is a few KiB; anything much larger is not one.
+/// A manifest is a few KiB, so anything much larger is something else.
 const MANIFEST_LIMIT: u64 = 256 * 1024;
 /// The login endpoint returns a small JSON document.
 const MOBILE_LIMIT: u64 = 64 * 1024;
-/// Same-host redirects followed for the manifest, as a browser would for
-/// `http://` to `https://` or a moved context path.
+/// Redirects followed for the manifest, on the same origin only.
 const MAX_REDIRECTS: usize = 5;
 
 /// Collects the results of one site, one per check.
@@ -46,10 +45,14 @@ impl Results {
         }
     }
 
+    fn has(&self, check: Check) -> bool {
+        self.checks.iter().any(|c| c.check == check)
+    }
+
     /// Marks every check not yet run as skipped, for `reason`.
     fn skip_rest(&mut self, reason: &str) {
-        for check in super::Check::ALL {
-            if !self.checks.iter().any(|c| c.check == check) {
+        for check in Check::ALL {
+            if !self.has(check) {
                 self.add(check, Outcome::Skipped, format!("not checked: {reason}"));
             }
         }
@@ -65,43 +68,59 @@ pub fn probe(target: &Target, client: &Client, options: &Options) -> SiteReport 
         server: None,
         checks: Vec::new(),
     };
-    let Some(base) = check_url(&target.url, options, &mut results) else {
+    let Some(base) = check_url(target, options, &mut results) else {
         results.skip_rest("the URL cannot be probed");
         report.checks = results.checks;
         return report;
     };
     report.base_url = Some(display(&base));
     report.proxy = client.proxy_for(&base);
+
     let manifest = match fetch_manifest(&base, client, options, &mut results) {
-        Fetched::Manifest(manifest) => Some(manifest),
-        Fetched::Nothing => None,
-        Fetched::NoConnection => {
-            results.skip_rest("no connection to the server");
-            report.checks = results.checks;
-            return report;
-        }
-    };
-    match &manifest {
-        Some(manifest) => {
-            report.server = Some(Server {
-                product: manifest.type_id.clone(),
-                version: manifest.version.clone(),
-                build: manifest.build_number.clone(),
-                base_url: manifest.url.clone(),
-            });
-            check_manifest(manifest, &base, options.app, &mut results);
-        }
-        None => {
+        Fetched::Manifest(manifest) => manifest,
+        Fetched::Nothing { not_found } => {
+            let reason = if not_found {
+                "the manifest is not found, so the base URL is likely wrong"
+            } else {
+                "no manifest"
+            };
             for check in [
                 Check::Product,
                 Check::Version,
                 Check::Oauth2,
                 Check::BaseUrl,
             ] {
-                results.add(check, Outcome::Skipped, "not checked: no manifest");
+                results.add(check, Outcome::Skipped, format!("not checked: {reason}"));
             }
+            if !not_found {
+                check_mobile(&base, client, options, &mut results);
+            }
+            results.skip_rest(reason);
+            report.checks = results.checks;
+            return report;
         }
+        Fetched::NoConnection => {
+            results.skip_rest("no connection to the server");
+            report.checks = results.checks;
+            return report;
+        }
+    };
+    report.server = Some(Server {
+        product: manifest.type_id.clone(),
+        version: manifest.version.clone(),
+        build: manifest.build_number.clone(),
+        base_url: manifest.url.clone(),
+    });
+    let product_matches = check_product(&manifest, options.app, &mut results);
+    if product_matches {
+        let version_ok = check_version(&manifest, target, options.app, &mut results);
+        check_oauth2(&manifest, target, version_ok, options.app, &mut results);
+    } else {
+        let reason = format!("not checked: the server is not {}", options.app.product());
+        results.add(Check::Version, Outcome::Skipped, reason.clone());
+        results.add(Check::Oauth2, Outcome::Skipped, reason);
     }
+    check_base_url(&manifest, &base, &mut results);
     check_mobile(&base, client, options, &mut results);
     report.checks = results.checks;
     report
@@ -113,22 +132,23 @@ fn display(base: &Url) -> String {
 }
 
 /// Checks the URL and returns the base to build requests on: no user info,
-/// query or fragment, and a path ending in `/` so that joining keeps the
-/// context path.
-fn check_url(raw: &str, options: &Options, results: &mut Results) -> Option<Url> {
-    let mut url = match Url::parse(raw.trim()) {
+/// query or fragment, and a path ending in one `/` so that joining keeps
+/// the context path.
+fn check_url(target: &Target, options: &Options, results: &mut Results) -> Option<Url> {
+    let shown = redact_url(&target.raw);
+    let mut url = match Url::parse(target.raw.trim()) {
         Ok(url) if url.has_host() && matches!(url.scheme(), "http" | "https") => url,
         Ok(url) => {
             results
                 .add(
                     Check::Url,
                     Outcome::Error,
-                    format!("`{raw}` is not an http:// or https:// URL with a host"),
+                    format!(
+                        "`{shown}` is not an http:// or https:// URL with a host (the scheme is {})",
+                        url.scheme()
+                    ),
                 )
-                .help(format!(
-                    "write the base URL as https://HOST[:PORT][/CONTEXT] (the scheme is {})",
-                    url.scheme()
-                ));
+                .help("write the base URL as https://HOST[:PORT][/CONTEXT]");
             return None;
         }
         Err(error) => {
@@ -136,70 +156,105 @@ fn check_url(raw: &str, options: &Options, results: &mut Results) -> Option<Url>
                 .add(
                     Check::Url,
                     Outcome::Error,
-                    format!("`{raw}` is not a URL: {error}"),
+                    format!("`{shown}` is not a URL: {error}"),
                 )
                 .help("write the base URL as https://HOST[:PORT][/CONTEXT]");
             return None;
         }
     };
-    let mut warnings: Vec<String> = Vec::new();
+    let mut removed: Vec<&str> = Vec::new();
     if !url.username().is_empty() || url.password().is_some() {
         let _ = url.set_username("");
         let _ = url.set_password(None);
-        warnings.push("the user name and password in the URL were removed and not sent".into());
+        removed.push("the user name and password (never sent)");
     }
-    if url.query().is_some() || url.fragment().is_some() {
+    if url.query().is_some() {
         url.set_query(None);
-        url.set_fragment(None);
-        warnings.push("the query and fragment were removed: a base URL has neither".into());
+        removed.push("the query");
     }
-    if !url.path().ends_with('/') {
-        let path = format!("{}/", url.path());
-        url.set_path(&path);
+    if url.fragment().is_some() {
+        url.set_fragment(None);
+        removed.push("the fragment");
+    }
+    let path = format!("{}/", url.path().trim_end_matches('/'));
+    url.set_path(&path);
+
+    let mut warnings: Vec<String> = Vec::new();
+    if !removed.is_empty() {
+        warnings.push(format!(
+            "removed {} from the URL, since a base URL has none",
+            join_list(&removed)
+        ));
     }
     if url.scheme() == "http" {
+        let refused = "the OAuth 2.0 provider rejects base URLs without HTTPS unless the server sets atlassian.oauth2.provider.skip.base.url.https.requirement";
         if !options.allow_http {
             results
                 .add(
                     Check::Url,
                     Outcome::Error,
-                    format!("{} is plain HTTP; it was not probed", display(&url)),
+                    format!("{} is plain HTTP, so it was not probed", display(&url)),
                 )
-                .help("the OAuth 2.0 provider refuses base URLs without HTTPS unless the server sets atlassian.oauth2.provider.skip.base.url.https.requirement; use the https:// URL, or pass --allow-http to probe a test server");
+                .help(format!(
+                    "{refused}. Use the https:// URL, or pass --allow-http to probe a test server"
+                ));
             return None;
         }
-        warnings.push("plain HTTP, probed because of --allow-http: the OAuth 2.0 provider refuses it unless the server sets atlassian.oauth2.provider.skip.base.url.https.requirement".into());
+        warnings.push(format!(
+            "plain HTTP, probed because of --allow-http: {refused}"
+        ));
     }
-    match warnings.is_empty() {
-        true => results.add(Check::Url, Outcome::Pass, display(&url)),
-        false => results.add(Check::Url, Outcome::Warning, warnings.join("; ")),
-    };
+    if warnings.is_empty() {
+        results.add(Check::Url, Outcome::Pass, display(&url));
+    } else {
+        results.add(Check::Url, Outcome::Warning, warnings.join(". "));
+    }
     Some(url)
+}
+
+/// Joins "a", "a and b" or "a, b and c".
+fn join_list(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
 enum Fetched {
     Manifest(Manifest),
-    /// The server responded, but without a manifest.
-    Nothing,
+    /// The server responded, but without a manifest. `not_found` when it
+    /// responded 404, which points at a wrong base URL.
+    Nothing {
+        not_found: bool,
+    },
     /// The server was never reached.
     NoConnection,
 }
 
-/// Reads the manifest, following redirects on the same host only. Adds the
-/// `connection` result (from the first request) and the `manifest` result.
+/// Reads the manifest, following redirects on the same origin only. Adds
+/// the `connection` result (from the first request) and the `manifest`
+/// result.
 fn fetch_manifest(
     base: &Url,
     client: &Client,
     options: &Options,
     results: &mut Results,
 ) -> Fetched {
-    let mut url = join(base, MANIFEST_PATH);
+    let first = join(base, MANIFEST_PATH);
+    let mut url = first.clone();
     let mut visited = vec![url.clone()];
     let accept = "application/xml, application/json;q=0.9";
+    let nothing = Fetched::Nothing { not_found: false };
     for hop in 0..=MAX_REDIRECTS {
-        let reply = match client.get(&url, accept, MANIFEST_LIMIT) {
+        let outcome = if hop == 0 {
+            first_request(base, &url, accept, client, options, results)
+        } else {
+            client.get(&url, accept, MANIFEST_LIMIT)
+        };
+        let reply = match outcome {
             Ok(reply) => reply,
-            Err(failure) if hop == 0 && failure.is_connection() => {
+            Err(failure) if !results.has(Check::Connection) => {
                 let (message, help) = failure.describe();
                 results
                     .add(Check::Connection, Outcome::Error, message)
@@ -207,9 +262,6 @@ fn fetch_manifest(
                 return Fetched::NoConnection;
             }
             Err(failure) => {
-                if hop == 0 {
-                    connected(base, client, options, results);
-                }
                 let (message, help) = failure.describe();
                 results
                     .add(
@@ -218,47 +270,23 @@ fn fetch_manifest(
                         format!("{}: {message}", url.path()),
                     )
                     .help(help);
-                return Fetched::Nothing;
+                return nothing;
             }
         };
-        if hop == 0 {
-            connected(base, client, options, results);
-        }
-        if !(300..400).contains(&reply.status) {
+        if !is_redirect(reply.status) {
             return manifest_reply(&url, &reply, results);
         }
-        let Some(next) = reply.location.as_deref().and_then(|l| url.join(l).ok()) else {
-            results.add(
-                Check::Manifest,
-                Outcome::Error,
-                format!(
-                    "{} answers {} with no usable Location",
-                    url.path(),
-                    reply.status
-                ),
-            );
-            return Fetched::Nothing;
+        let next = match redirect_target(&url, reply.location.as_deref()) {
+            Ok(next) => next,
+            Err(problem) => {
+                let (outcome, message, help) = problem.describe(&url);
+                results.add(Check::Manifest, outcome, message).help(help);
+                return nothing;
+            }
         };
-        if next.host_str() != url.host_str() {
-            redirect_elsewhere(&url, &next, results);
-            return Fetched::Nothing;
-        }
-        if url.scheme() == "https" && next.scheme() == "http" {
-            results
-                .add(
-                    Check::Manifest,
-                    Outcome::Error,
-                    format!(
-                        "{} redirects from HTTPS to plain HTTP ({next}); not followed",
-                        url.path()
-                    ),
-                )
-                .help("fix the reverse proxy so that it keeps HTTPS");
-            return Fetched::Nothing;
-        }
         if visited.contains(&next) {
-            let mut chain: Vec<String> = visited.iter().map(|u| u.path().to_owned()).collect();
-            chain.push(next.path().to_owned());
+            let mut chain: Vec<&str> = visited.iter().map(Url::path).collect();
+            chain.push(next.path());
             results
                 .add(
                     Check::Manifest,
@@ -266,7 +294,7 @@ fn fetch_manifest(
                     format!("redirect loop: {}", chain.join(" → ")),
                 )
                 .help("fix the redirect rules of the server or its reverse proxy");
-            return Fetched::Nothing;
+            return nothing;
         }
         visited.push(next.clone());
         url = next;
@@ -275,78 +303,188 @@ fn fetch_manifest(
         .add(
             Check::Manifest,
             Outcome::Error,
-            format!(
-                "more than {MAX_REDIRECTS} redirects from {}",
-                join(base, MANIFEST_PATH).path()
-            ),
+            format!("more than {MAX_REDIRECTS} redirects from {}", first.path()),
         )
         .help("fix the redirect rules of the server or its reverse proxy");
-    Fetched::Nothing
+    nothing
 }
 
-/// Adds the passing `connection` result.
-fn connected(base: &Url, client: &Client, options: &Options, results: &mut Results) {
-    let mut text = match base.scheme() {
-        "https" if options.insecure => "HTTPS, certificate NOT verified (--insecure)".to_owned(),
-        "https" => "HTTPS, certificate trusted".to_owned(),
-        _ => "plain HTTP".to_owned(),
+/// Sends the first request of a site and adds the `connection` result once
+/// the server has responded. Under `--insecure` it first tries with
+/// verification, to name the certificate problem that devices will hit.
+fn first_request(
+    base: &Url,
+    url: &Url,
+    accept: &str,
+    client: &Client,
+    options: &Options,
+    results: &mut Results,
+) -> Result<Reply, Failure> {
+    let https = base.scheme() == "https";
+    let mut ignored: Option<Failure> = None;
+    let outcome = if options.insecure && https {
+        match client.get_verified(url, accept, MANIFEST_LIMIT) {
+            Err(failure @ Failure::Certificate { .. }) => {
+                ignored = Some(failure);
+                client.get(url, accept, MANIFEST_LIMIT)
+            }
+            other => other,
+        }
+    } else {
+        client.get(url, accept, MANIFEST_LIMIT)
+    };
+    if let Err(failure) = &outcome
+        && failure.is_connection()
+    {
+        return outcome;
+    }
+    let mut text = match (https, &ignored) {
+        (false, _) => "plain HTTP".to_owned(),
+        (true, Some(failure)) => {
+            let (message, _) = failure.describe();
+            format!("{message}; the other checks ran because of --insecure")
+        }
+        (true, None) if options.insecure => {
+            "HTTPS, certificate trusted (--insecure was not needed)".to_owned()
+        }
+        (true, None) => "HTTPS, certificate trusted".to_owned(),
     };
     if let Some(proxy) = client.proxy_for(base) {
         text.push_str(&format!(", through the proxy {proxy}"));
     }
-    let outcome = if options.insecure && base.scheme() == "https" {
-        Outcome::Warning
-    } else {
-        Outcome::Pass
-    };
-    results.add(Check::Connection, outcome, text);
-    if outcome == Outcome::Warning {
-        results.help("the devices verify the certificate: probe without --insecure, passing a corporate root with --ca-cert FILE");
+    match ignored {
+        Some(failure) => {
+            let (_, help) = failure.describe();
+            results
+                .add(Check::Connection, Outcome::Error, text)
+                .help(format!("devices verify the certificate: {help}"));
+        }
+        None => {
+            results.add(Check::Connection, Outcome::Pass, text);
+        }
     }
+    outcome
 }
 
-/// Reports a redirect to another host, which is never followed.
-fn redirect_elsewhere(from: &Url, to: &Url, results: &mut Results) {
-    if looks_like_sign_in(to) {
-        results
-            .add(
-                Check::Manifest,
-                Outcome::Warning,
-                format!(
-                    "{} redirects to a sign-in page ({to}); the version cannot be read",
-                    from.path()
-                ),
-            )
-            .help("a gateway intercepts requests without credentials; exempt /rest/applinks/1.0/manifest from sign-in to let the probe check the version, or check it by hand");
-    } else {
-        results
-            .add(
-                Check::Manifest,
+/// Why a redirect of the manifest is not followed.
+enum RedirectProblem {
+    NoLocation,
+    NotHttp(String),
+    Credentials,
+    /// Another host, port or scheme, except `http` to `https` on the same
+    /// host and default ports.
+    OtherOrigin(Url),
+    Downgrade(Url),
+}
+
+impl RedirectProblem {
+    fn describe(&self, from: &Url) -> (Outcome, String, String) {
+        let path = from.path();
+        let fix = "fix the redirect rules of the server or its reverse proxy".to_owned();
+        match self {
+            RedirectProblem::NoLocation => (
                 Outcome::Error,
-                format!(
-                    "{} redirects to another host ({to}); redirects to other hosts are not followed",
-                    from.path()
-                ),
-            )
-            .help("if the server moved, configure the base URL it moved to; the app does not follow such redirects either");
+                format!("{path} redirects without a usable Location header"),
+                fix,
+            ),
+            RedirectProblem::NotHttp(location) => (
+                Outcome::Error,
+                format!("{path} redirects to a URL that is not http:// or https:// ({location})"),
+                fix,
+            ),
+            RedirectProblem::Credentials => (
+                Outcome::Error,
+                format!("{path} redirects to a URL with a user name or password, so the redirect was not followed"),
+                fix,
+            ),
+            RedirectProblem::Downgrade(to) => (
+                Outcome::Error,
+                format!("{path} redirects from HTTPS to plain HTTP ({to}), so the redirect was not followed"),
+                "fix the reverse proxy so that it keeps HTTPS".into(),
+            ),
+            RedirectProblem::OtherOrigin(to) if is_sign_in(to) => (
+                Outcome::Warning,
+                format!("{path} redirects to a sign-in page ({to}), so the version cannot be read"),
+                format!("a gateway intercepts requests without credentials. Exempt {path} from sign-in to let the probe read the version, or check the version by hand"),
+            ),
+            RedirectProblem::OtherOrigin(to) => (
+                Outcome::Error,
+                format!("{path} redirects to another origin ({to}), and redirects to other hosts or ports are not followed"),
+                "if the server moved, configure the base URL it moved to. The app does not follow such redirects either".into(),
+            ),
+        }
     }
 }
 
-/// Says whether a redirect target looks like a sign-in page or an
-/// identity provider.
-fn looks_like_sign_in(url: &Url) -> bool {
-    let text = format!("{}{}", url.path(), url.query().unwrap_or_default()).to_ascii_lowercase();
-    [
-        "login", "signin", "sign-in", "sso", "saml", "oauth", "openid", "oidc", "idp", "adfs",
+/// Resolves a redirect of the manifest and decides whether to follow it:
+/// only to the same scheme, host and port, or from `http` to `https` on
+/// the same host with default ports, and never with credentials.
+fn redirect_target(from: &Url, location: Option<&str>) -> Result<Url, RedirectProblem> {
+    let location = location.map(str::trim).filter(|l| !l.is_empty());
+    let Some(next) = location.and_then(|l| from.join(l).ok()) else {
+        return Err(RedirectProblem::NoLocation);
+    };
+    if !matches!(next.scheme(), "http" | "https") || !next.has_host() {
+        return Err(RedirectProblem::NotHttp(redact_url(
+            location.unwrap_or_default(),
+        )));
+    }
+    if !next.username().is_empty() || next.password().is_some() {
+        return Err(RedirectProblem::Credentials);
+    }
+    let same_host = next.host_str() == from.host_str();
+    if same_host && from.scheme() == "https" && next.scheme() == "http" {
+        return Err(RedirectProblem::Downgrade(next));
+    }
+    let same_origin = same_host
+        && next.scheme() == from.scheme()
+        && next.port_or_known_default() == from.port_or_known_default();
+    let upgrade = same_host
+        && from.scheme() == "http"
+        && next.scheme() == "https"
+        && from.port().is_none()
+        && next.port().is_none();
+    if same_origin || upgrade {
+        Ok(next)
+    } else {
+        Err(RedirectProblem::OtherOrigin(next))
+    }
+}
+
+/// Says whether a URL looks like a sign-in page or an identity provider:
+/// one of its path or query words is a sign-in word.
+fn is_sign_in(url: &Url) -> bool {
+    const WORDS: [&str; 16] = [
+        "login",
+        "logon",
+        "signin",
+        "sso",
+        "saml",
+        "saml2",
+        "oauth",
+        "oauth2",
+        "openid",
+        "oidc",
+        "idp",
+        "adfs",
         "auth",
-    ]
-    .iter()
-    .any(|word| text.contains(word))
+        "authorize",
+        "authenticate",
+        "cas",
+    ];
+    let text = format!("{} {}", url.path(), url.query().unwrap_or_default()).to_ascii_lowercase();
+    let text = text
+        .replace("sign-in", "signin")
+        .replace("sign_in", "signin");
+    text.split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|word| WORDS.contains(&word))
 }
 
 /// Reads a manifest response that is not a redirect.
 fn manifest_reply(url: &Url, reply: &Reply, results: &mut Results) -> Fetched {
     let path = url.path();
+    let base_help =
+        "check that the URL is the server's base URL, with its context path (such as /confluence)";
     let (outcome, message, help) = match reply.status {
         200 => match Manifest::parse(&reply.body) {
             Ok(manifest) => {
@@ -356,52 +494,51 @@ fn manifest_reply(url: &Url, reply: &Reply, results: &mut Results) -> Fetched {
             Err(reason) => (
                 Outcome::Error,
                 format!("{path} is not an application links manifest: {reason}"),
-                "check that the URL is the server's base URL, with its context path (such as /confluence)",
+                base_help.to_owned(),
             ),
         },
         401 | 403 => (
             Outcome::Warning,
             format!(
-                "{path} answers {} without credentials; the version cannot be read",
+                "{path} returns {} without credentials, so the version cannot be read",
                 reply.status
             ),
-            "the manifest is anonymous on a stock server: a gateway or a security app blocks it; check the version by hand",
+            "the manifest is public on a stock server, so a gateway or a security app blocks it. Check the version by hand".to_owned(),
         ),
-        404 => (
-            Outcome::Error,
-            format!("{path} is not found (404)"),
-            "check that the URL is the server's base URL, with its context path (such as /confluence)",
-        ),
+        404 => {
+            results
+                .add(Check::Manifest, Outcome::Error, format!("{path} is not found (404)"))
+                .help(base_help);
+            return Fetched::Nothing { not_found: true };
+        }
         status => (
             Outcome::Error,
-            format!("{path} answers {status}"),
-            "check the server's logs; the app cannot sign in while the server fails",
+            format!("{path} returns {status}"),
+            "check the server's logs: the app cannot sign in while the server fails".to_owned(),
         ),
     };
     results.add(Check::Manifest, outcome, message).help(help);
-    Fetched::Nothing
+    Fetched::Nothing { not_found: false }
 }
 
-fn check_manifest(manifest: &Manifest, base: &Url, app: App, results: &mut Results) {
-    check_product(manifest, app, results);
-    check_version(manifest, app, results);
-    check_oauth2(manifest, app, results);
-    check_base_url(manifest, base, results);
-}
-
-fn check_product(manifest: &Manifest, app: App, results: &mut Results) {
-    let expected = app.type_id();
+/// Adds the `product` result and says whether the server is the app's
+/// product (or names none).
+fn check_product(manifest: &Manifest, app: App, results: &mut Results) -> bool {
     match manifest.type_id.as_deref() {
-        Some(id) if id.eq_ignore_ascii_case(expected) => {
+        Some(id) if id.eq_ignore_ascii_case(app.type_id()) => {
             results.add(Check::Product, Outcome::Pass, app.product());
+            true
         }
         Some(id) => {
             let (name, hint) = match App::from_type_id(id) {
                 Some(other) => (
                     other.product().to_owned(),
-                    format!("probe it with --app {}", other.type_id()),
+                    format!(
+                        "probe it with --app {}, or fix the base URL",
+                        other.type_id()
+                    ),
                 ),
-                None => (format!("`{id}`"), "check the base URL".to_owned()),
+                None => (format!("`{id}`"), "fix the base URL".to_owned()),
             };
             results
                 .add(
@@ -409,7 +546,8 @@ fn check_product(manifest: &Manifest, app: App, results: &mut Results) {
                     Outcome::Error,
                     format!("the server is {name}, not {}", app.product()),
                 )
-                .help(format!("{hint}, or fix the base URL"));
+                .help(hint);
+            false
         }
         None => {
             results.add(
@@ -417,27 +555,58 @@ fn check_product(manifest: &Manifest, app: App, results: &mut Results) {
                 Outcome::Warning,
                 "the manifest names no product (no <typeId>)",
             );
+            true
         }
     }
 }
 
-fn check_version(manifest: &Manifest, app: App, results: &mut Results) {
+/// Returns how a requirement that fails is reported: an error, or only
+/// information for a site without OAuth 2.0, which does not need it.
+fn requirement(target: &Target) -> Outcome {
+    if target.oauth {
+        Outcome::Error
+    } else {
+        Outcome::Info
+    }
+}
+
+const NO_OAUTH: &str = " (this site has no `oauth` object, so the app signs in without OAuth 2.0)";
+
+/// Adds the `version` result and says whether the version offers OAuth 2.0
+/// (`true` when it cannot be read).
+fn check_version(manifest: &Manifest, target: &Target, app: App, results: &mut Results) -> bool {
     let product = app.product();
     let build = manifest
         .build_number
         .as_deref()
+        .filter(|b| !b.is_empty())
         .map(|b| format!(" (build {b})"))
         .unwrap_or_default();
-    let Some(version) = manifest.version.as_deref().and_then(Version::parse) else {
-        results.add(
-            Check::Version,
-            Outcome::Warning,
-            "the manifest names no version; check it by hand",
-        );
-        results.help(format!("{} needed", app.version_gate()));
-        return;
+    let reported = manifest
+        .version
+        .as_deref()
+        .map(str::trim)
+        .unwrap_or_default();
+    if reported.is_empty() {
+        results
+            .add(
+                Check::Version,
+                Outcome::Warning,
+                "the manifest names no version, so check it by hand",
+            )
+            .help(format!("{} is needed", app.version_gate()));
+        return true;
+    }
+    let Some(version) = Version::parse(reported) else {
+        results
+            .add(
+                Check::Version,
+                Outcome::Warning,
+                format!("the manifest's version `{reported}` is not a version number, so check it by hand"),
+            )
+            .help(format!("{} is needed", app.version_gate()));
+        return true;
     };
-    let reported = manifest.version.as_deref().unwrap_or_default();
     if app.offers_oauth2(&version) {
         results.add(
             Check::Version,
@@ -447,21 +616,30 @@ fn check_version(manifest: &Manifest, app: App, results: &mut Results) {
                 app.minimum_version()
             ),
         );
-    } else {
-        results
-            .add(
-                Check::Version,
-                Outcome::Error,
-                format!(
-                    "{product} {reported}{build} does not offer OAuth 2.0 to the iOS app; {} needed",
-                    app.minimum_version()
-                ),
-            )
-            .help(format!("upgrade to {}", app.version_gate()));
+        return true;
     }
+    let outcome = requirement(target);
+    let note = if target.oauth { "" } else { NO_OAUTH };
+    results
+        .add(
+            Check::Version,
+            outcome,
+            format!(
+                "{product} {reported}{build} does not offer OAuth 2.0 to the iOS app; {} needed{note}",
+                app.minimum_version()
+            ),
+        )
+        .help(format!("upgrade to {}", app.version_gate()));
+    false
 }
 
-fn check_oauth2(manifest: &Manifest, app: App, results: &mut Results) {
+fn check_oauth2(
+    manifest: &Manifest,
+    target: &Target,
+    version_ok: bool,
+    app: App,
+    results: &mut Results,
+) {
     if manifest.offers_oauth2() {
         results.add(
             Check::Oauth2,
@@ -470,26 +648,19 @@ fn check_oauth2(manifest: &Manifest, app: App, results: &mut Results) {
         );
         return;
     }
-    let too_old = manifest
-        .version
-        .as_deref()
-        .and_then(Version::parse)
-        .is_some_and(|v| !app.offers_oauth2(&v));
-    let help = if too_old {
-        format!("upgrade to {}", app.version_gate())
-    } else {
-        format!(
+    let note = if target.oauth { "" } else { NO_OAUTH };
+    let added = results.add(
+        Check::Oauth2,
+        requirement(target),
+        format!("the server does not offer OAuth 2.0: ThreeLeggedOAuth2AuthenticationProvider is not among its inbound authentication types{note}"),
+    );
+    // Too old a version has its own help already.
+    if version_ok {
+        added.help(format!(
             "enable the OAuth 2.0 provider under Administration > Manage apps ({})",
             app.version_gate()
-        )
-    };
-    results
-        .add(
-            Check::Oauth2,
-            Outcome::Error,
-            format!("the server does not accept OAuth 2.0: {OAUTH2_PROVIDER} is not among its inbound authentication types"),
-        )
-        .help(help);
+        ));
+    }
 }
 
 fn check_base_url(manifest: &Manifest, base: &Url, results: &mut Results) {
@@ -519,17 +690,17 @@ fn check_base_url(manifest: &Manifest, base: &Url, results: &mut Results) {
         );
         return;
     }
+    let reported_text = reported_text.trim_end_matches('/');
     results
         .add(
             Check::BaseUrl,
             Outcome::Error,
             format!(
-                "the server reports its base URL as {}, not {configured} ({})",
-                reported_text.trim_end_matches('/'),
+                "the server reports its base URL as {reported_text}, not {configured} ({})",
                 differ_phrase(&differences)
             ),
         )
-        .help("OAuth 2.0 redirects are built from the server's base URL: configure the URL the server reports, or set the server's base URL under General Configuration to the one the devices use");
+        .help(format!("OAuth 2.0 redirects use the server's base URL. Put {reported_text} in the config, or change the base URL under General Configuration to the URL the devices use"));
 }
 
 /// Names the parts in which two base URLs differ: scheme, host, port and
@@ -561,13 +732,12 @@ fn url_differences(a: &Url, b: &Url) -> Vec<&'static str> {
 /// Writes "host differs" or "scheme, host and port differ".
 fn differ_phrase(words: &[&str]) -> String {
     match words {
-        [] => String::new(),
         [one] => format!("{one} differs"),
-        [rest @ .., last] => format!("{} and {last} differ", rest.join(", ")),
+        _ => format!("{} differ", join_list(words)),
     }
 }
 
-/// Asks the mobile plugin's endpoint, never following a redirect, and
+/// Requests the mobile plugin's endpoint, never following a redirect, and
 /// judges the response for the setup being checked.
 fn check_mobile(base: &Url, client: &Client, options: &Options, results: &mut Results) {
     if options.app == App::Jira {
@@ -586,28 +756,25 @@ fn check_mobile(base: &Url, client: &Client, options: &Options, results: &mut Re
     // Under the MDM setup the app does not use the endpoint, so a blocked
     // endpoint is only information there.
     let blocked = if mdm { Outcome::Info } else { Outcome::Error };
-    let use_mdm = "use the MDM setup: deliver the config with your MDM (`confluence-mdm generate`), or exempt this path from sign-in on the gateway";
+    let blocked_help = if mdm {
+        "fine for the MDM setup, which is the setup being checked: the app gets its OAuth client from the MDM instead".to_owned()
+    } else {
+        "use the MDM setup: deliver the config with your MDM (`confluence-mdm generate`), or exempt this path from sign-in on the gateway".to_owned()
+    };
     let reply = match client.get(&url, "application/json", MOBILE_LIMIT) {
         Ok(reply) => reply,
-        Err(Failure::TooLarge { limit }) => {
-            let (message, help) = Failure::TooLarge { limit }.describe();
-            results
-                .add(
-                    Check::MobileEndpoint,
-                    Outcome::Warning,
-                    format!("{path}: {message}"),
-                )
-                .help(help);
-            return;
-        }
         Err(failure) => {
             let (message, help) = failure.describe();
+            let outcome = match failure {
+                Failure::TooLarge { .. } | Failure::Response { .. } => Outcome::Warning,
+                _ => blocked,
+            };
             results
-                .add(Check::MobileEndpoint, blocked, format!("{path}: {message}"))
-                .help(if mdm {
+                .add(Check::MobileEndpoint, outcome, format!("{path}: {message}"))
+                .help(if outcome == Outcome::Warning || mdm {
                     help
                 } else {
-                    format!("{help}; or {use_mdm}")
+                    format!("{help}. Or {blocked_help}")
                 });
             return;
         }
@@ -622,45 +789,44 @@ fn check_mobile(base: &Url, client: &Client, options: &Options, results: &mut Re
                 .add(
                     Check::MobileEndpoint,
                     blocked,
-                    format!("{path} answers with an HTML page, not the plugin's JSON: a gateway serves its sign-in page"),
+                    format!("{path} returns an HTML page, not the plugin's JSON: a gateway serves its sign-in page"),
                 )
-                .help(if mdm { "fine for the MDM setup, which does not use this endpoint" } else { use_mdm });
+                .help(blocked_help);
         }
         200..=299 => {
             let message = if mdm {
-                format!("{path} answers without credentials (the non-MDM setup would work too)")
+                format!("{path} responds without credentials (the non-MDM setup would work too)")
             } else {
-                format!("{path} answers without credentials: the non-MDM setup can work")
+                format!("{path} responds without credentials: the non-MDM setup can work")
             };
             results.add(Check::MobileEndpoint, Outcome::Pass, message);
         }
-        300..=399 => {
-            let target = reply
-                .location
-                .as_deref()
-                .and_then(|l| url.join(l).ok())
-                .map(|u| u.to_string())
-                .unwrap_or_else(|| "an unnamed place".into());
-            let what = match Url::parse(&target) {
-                Ok(to) if looks_like_sign_in(&to) || to.host_str() != url.host_str() => {
-                    "a reverse proxy or SSO gateway sends requests without credentials to sign in"
-                }
-                _ => "the app needs a direct answer",
+        status if is_redirect(status) => {
+            let target = reply.location.as_deref().and_then(|l| url.join(l).ok());
+            let message = match &target {
+                Some(to) if to.path() == url.path() && to.host_str() == url.host_str() => format!(
+                    "{path} redirects to {}: the configured base URL has the wrong scheme or port",
+                    redact_url(to.as_str())
+                ),
+                Some(to) if is_sign_in(to) || to.host_str() != url.host_str() => format!(
+                    "{path} redirects to {}: a reverse proxy or SSO gateway redirects requests without credentials to its sign-in page",
+                    redact_url(to.as_str())
+                ),
+                Some(to) => format!(
+                    "{path} redirects to {}, but the app needs a direct response",
+                    redact_url(to.as_str())
+                ),
+                None => format!("{path} redirects without a usable Location header"),
             };
-            let message = format!("{path} redirects to {target}: {what}");
             results
                 .add(Check::MobileEndpoint, blocked, message)
-                .help(if mdm {
-                    "the MDM setup is required here, and this config is one"
-                } else {
-                    use_mdm
-                });
+                .help(blocked_help);
         }
         status @ (401 | 403) => {
             let meaning = if status == 401 {
-                "asks for credentials (401)"
+                "requires credentials (401)"
             } else {
-                "refuses access (403)"
+                "denies access (403)"
             };
             results
                 .add(
@@ -668,12 +834,12 @@ fn check_mobile(base: &Url, client: &Client, options: &Options, results: &mut Re
                     blocked,
                     format!("{path} {meaning}: a gateway or the server blocks requests without credentials"),
                 )
-                .help(if mdm { "the MDM setup is required here, and this config is one" } else { use_mdm });
+                .help(blocked_help);
         }
         404 => {
-            // Under the MDM setup the app may not call this endpoint, but a
-            // missing plugin likely breaks it as well (unconfirmed), so it
-            // warns rather than fails.
+            // The app talks to the Confluence Mobile plugin in both setups
+            // (an estimate: only the non-MDM setup is documented), so a
+            // missing plugin is a warning under MDM rather than an error.
             let outcome = if mdm {
                 Outcome::Warning
             } else {
@@ -697,9 +863,9 @@ fn check_mobile(base: &Url, client: &Client, options: &Options, results: &mut Re
                 .add(
                     Check::MobileEndpoint,
                     outcome,
-                    format!("{path} answers {status}"),
+                    format!("{path} returns {status}"),
                 )
-                .help("check the server's logs");
+                .help("check the server's logs for this path");
         }
     }
 }
@@ -743,15 +909,52 @@ mod tests {
 
     #[test]
     fn sign_in_pages_are_recognised() {
-        assert!(looks_like_sign_in(&url(
+        assert!(is_sign_in(&url(
             "https://sso.example.test/idp/login?return=%2F"
         )));
-        assert!(looks_like_sign_in(&url(
-            "https://login.example.test/adfs/ls"
-        )));
-        assert!(!looks_like_sign_in(&url(
+        assert!(is_sign_in(&url("https://login.example.test/adfs/ls")));
+        assert!(is_sign_in(&url("https://id.example.test/sign-in")));
+        assert!(!is_sign_in(&url(
             "http://127.0.0.2:8090/other-host/rest/applinks/1.0/manifest"
         )));
+        assert!(!is_sign_in(&url("http://127.0.0.2:8090/author/final")));
+    }
+
+    #[test]
+    fn redirects_stay_on_the_origin() {
+        let from = url("http://wiki.example.test/rest/applinks/1.0/manifest");
+        assert!(redirect_target(&from, Some("/confluence/rest/applinks/1.0/manifest")).is_ok());
+        assert!(redirect_target(&from, Some("https://wiki.example.test/x")).is_ok());
+        for location in [
+            "https://wiki.example.test:8443/x",
+            "http://wiki.example.test:8080/x",
+            "http://other.example.test/x",
+        ] {
+            assert!(
+                matches!(
+                    redirect_target(&from, Some(location)),
+                    Err(RedirectProblem::OtherOrigin(_))
+                ),
+                "{location}"
+            );
+        }
+        assert!(matches!(
+            redirect_target(&from, Some("http://u:p@wiki.example.test/x")),
+            Err(RedirectProblem::Credentials)
+        ));
+        assert!(matches!(
+            redirect_target(&from, Some("file:///etc/passwd")),
+            Err(RedirectProblem::NotHttp(_))
+        ));
+        assert!(matches!(
+            redirect_target(&from, Some("  ")),
+            Err(RedirectProblem::NoLocation)
+        ));
+        let secure = url("https://wiki.example.test/x");
+        assert!(matches!(
+            redirect_target(&secure, Some("http://wiki.example.test/x")),
+            Err(RedirectProblem::Downgrade(_))
+        ));
     }
 
     #[test]
