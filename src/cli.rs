@@ -113,10 +113,12 @@ pub enum Command {
     /// List every rule with its default severity.
     #[command(after_help = "Example:\n  confluence-mdm rules | grep warning")]
     Rules,
-    /// Explain one rule: what it checks, why, and how to fix what it reports.
+    /// Explain one rule (what it checks, why, and how to fix what it reports),
+    /// or one of probe's checks.
     #[command(after_help = "Example:\n  confluence-mdm explain client-id-placeholder")]
     Explain {
-        /// The rule id, as `rules` lists it.
+        /// The rule id, as `rules` lists it, or a check of `probe`, such as
+        /// base-url.
         rule: String,
     },
     /// Print a shell completion script, generated from this command line's

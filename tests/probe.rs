@@ -836,3 +836,32 @@ fn progress_bar_only_on_terminal() {
         .unwrap();
     assert!(!String::from_utf8_lossy(&piped.stderr).contains("probing"));
 }
+
+#[test]
+fn explain_covers_every_check() {
+    for id in [
+        "url",
+        "connection",
+        "manifest",
+        "product",
+        "version",
+        "oauth2",
+        "base-url",
+        "mobile-endpoint",
+    ] {
+        let output = common::cmd().args(["explain", id]).output().unwrap();
+        assert_eq!(output.status.code(), Some(0), "{id}");
+        let text = String::from_utf8(output.stdout).unwrap();
+        assert!(
+            text.starts_with(&format!("{id} (a check of `probe`)\n")),
+            "{text}"
+        );
+    }
+    let output = common::cmd().args(["explain", "nothing"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("probe's checks are: url, connection"),
+        "{stderr}"
+    );
+}

@@ -1,12 +1,27 @@
 //! `explain`: print what one rule checks, why, and a failing and a passing
-//! example.
+//! example; or, for one of `probe`'s checks, what it asks and what its
+//! results mean.
 
 use super::{Status, Streams, ignore_broken_pipe};
 use crate::check::policy::UnknownRule;
 use crate::check::rules;
+use crate::probe::Check;
 
 pub fn run(id: &str, streams: &mut Streams) -> anyhow::Result<Status> {
-    let rule = rules::find(id).ok_or_else(|| UnknownRule(id.to_owned()))?;
+    let Some(rule) = rules::find(id) else {
+        let Some(check) = Check::from_id(id) else {
+            let checks: Vec<&str> = Check::ALL.iter().map(|c| c.id()).collect();
+            anyhow::bail!(
+                "{}; probe's checks are: {}",
+                UnknownRule(id.to_owned()),
+                checks.join(", ")
+            );
+        };
+        let (summary, explanation) = check.explanation();
+        let text = format!("{id} (a check of `probe`)\n{summary}\n\n{explanation}\n");
+        ignore_broken_pipe(streams.out.write_all(text.as_bytes()))?;
+        return Ok(Status::Ok);
+    };
     let text = format!(
         "{} ({} by default)\n{}\n\n{}\n\nFails:\n{}\n\nPasses:\n{}\n",
         rule.id,

@@ -76,6 +76,50 @@ impl Check {
         Check::MobileEndpoint,
     ];
 
+    /// Returns the check with this id, as reports print it.
+    pub fn from_id(id: &str) -> Option<Check> {
+        Check::ALL.into_iter().find(|check| check.id() == id)
+    }
+
+    /// Returns what the check asks, and what each result means, for
+    /// `explain`.
+    pub fn explanation(self) -> (&'static str, &'static str) {
+        match self {
+            Check::Url => (
+                "The base URL itself, before any request.",
+                "Fails when the URL is not http:// or https:// with a host, or is plain http:// without --allow-http: the OAuth 2.0 provider rejects HTTP base URLs unless the server sets atlassian.oauth2.provider.skip.base.url.https.requirement. A user name, password, query or fragment is removed with a warning, and never sent.",
+            ),
+            Check::Connection => (
+                "DNS, TCP, TLS and the proxy, on the first request of the site.",
+                "Fails when the host does not resolve, the port refuses the connection, nothing responds within --timeout, the port speaks another protocol, the certificate has expired, names another host or has no trusted issuer, or the proxy fails. A corporate root goes in --ca-cert FILE. With --insecure a certificate problem is still an error, but the other checks run. When this check fails, the others are skipped.",
+            ),
+            Check::Manifest => (
+                "GET {base URL}/rest/applinks/1.0/manifest, the public document that names the product, version, build, base URL and authentication types of the server.",
+                "Fails on 404 (not the base URL, or a missing context path), a server error, a body over 256 KiB or cut short, and a redirect that is not followed: to another host or port, from HTTPS to HTTP, to a URL with credentials, in a loop, or more than 5 in a row. A redirect to a sign-in page, 401 or 403 is a warning, since the version cannot be read.",
+            ),
+            Check::Product => (
+                "The manifest's typeId against --app.",
+                "Fails when the server is Jira and --app is confluence, or the other way round. The version and OAuth 2.0 checks are then skipped.",
+            ),
+            Check::Version => (
+                "The manifest's version against the first version that offers OAuth 2.0 to the app.",
+                "Fails below Confluence 9.1, or with --app jira below Jira 9.12.14 or on Jira 10.0. For a config's site without an oauth object it is only information, since that site signs in without OAuth 2.0. A missing or unreadable version is a warning.",
+            ),
+            Check::Oauth2 => (
+                "ThreeLeggedOAuth2AuthenticationProvider among the manifest's inbound authentication types.",
+                "Fails when it is missing: the server is too old, or the OAuth 2.0 provider plugin is disabled. Information only for a config's site without an oauth object.",
+            ),
+            Check::BaseUrl => (
+                "The base URL in the manifest against the configured one.",
+                "Fails when they differ in scheme, host, port or context path (case, default ports and a trailing slash do not count): OAuth 2.0 redirects use the server's base URL.",
+            ),
+            Check::MobileEndpoint => (
+                "GET {base URL}/rest/nativemobile/1.1/info/login without credentials, not following redirects: where the app gets its OAuth client without MDM.",
+                "Under --setup non-mdm (the default for URLs), a redirect, 401, 403, an HTML page or no connection is an error: a gateway intercepts requests without credentials, so use the MDM setup. Under --setup mdm (the default with --sites) these are information. 404 means the Confluence Mobile plugin is missing, disabled or too old: an error without MDM, a warning with it. Skipped with --app jira.",
+            ),
+        }
+    }
+
     pub fn id(self) -> &'static str {
         match self {
             Check::Url => "url",
