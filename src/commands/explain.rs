@@ -1,6 +1,6 @@
 //! `explain`: print what one rule checks, why, and a failing and a passing
-//! example; or, for one of `probe`'s checks, what it asks and what its
-//! results mean.
+//! example. For one of `probe`'s checks, print what it requests and what
+//! its results mean.
 
 use super::{Status, Streams, ignore_broken_pipe};
 use crate::check::policy::UnknownRule;

@@ -1,10 +1,10 @@
 //! `probe`: what the app will meet on each server. For every base URL it
-//! connects (DNS, TCP, TLS, proxy), reads the application links manifest
-//! (product, version, OAuth 2.0, the base URL the server believes it has)
-//! and requests the mobile plugin's login endpoint without credentials,
-//! then gives one verdict per site.
+//! connects (DNS, TCP, TLS, proxy) and reads the application links manifest:
+//! product, version, OAuth 2.0 and the server's own base URL. Then it
+//! requests the mobile plugin's login endpoint without credentials, and
+//! gives one verdict per site.
 //!
-//! The checks run in order and each gives one result; a check that cannot
+//! The checks run in order and each gives one result. A check that cannot
 //! run because an earlier one failed is `skipped`, never silently dropped.
 
 pub mod http;
@@ -81,7 +81,7 @@ impl Check {
         Check::ALL.into_iter().find(|check| check.id() == id)
     }
 
-    /// Returns what the check asks, and what each result means, for
+    /// Returns what the check requests, and what each result means, for
     /// `explain`.
     pub fn explanation(self) -> (&'static str, &'static str) {
         match self {

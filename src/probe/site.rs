@@ -135,7 +135,7 @@ fn display(base: &Url) -> String {
 /// query or fragment, and a path ending in one `/` so that joining keeps
 /// the context path.
 fn check_url(target: &Target, options: &Options, results: &mut Results) -> Option<Url> {
-    let shown = redact_url(&target.raw);
+    let masked = redact_url(&target.raw);
     let mut url = match Url::parse(target.raw.trim()) {
         Ok(url) if url.has_host() && matches!(url.scheme(), "http" | "https") => url,
         Ok(url) => {
@@ -144,7 +144,7 @@ fn check_url(target: &Target, options: &Options, results: &mut Results) -> Optio
                     Check::Url,
                     Outcome::Error,
                     format!(
-                        "`{shown}` is not an http:// or https:// URL with a host (the scheme is {})",
+                        "`{masked}` is not an http:// or https:// URL with a host (the scheme is {})",
                         url.scheme()
                     ),
                 )
@@ -156,7 +156,7 @@ fn check_url(target: &Target, options: &Options, results: &mut Results) -> Optio
                 .add(
                     Check::Url,
                     Outcome::Error,
-                    format!("`{shown}` is not a URL: {error}"),
+                    format!("`{masked}` is not a URL: {error}"),
                 )
                 .help("write the base URL as https://HOST[:PORT][/CONTEXT]");
             return None;
@@ -187,7 +187,7 @@ fn check_url(target: &Target, options: &Options, results: &mut Results) -> Optio
         ));
     }
     if url.scheme() == "http" {
-        let refused = "the OAuth 2.0 provider rejects base URLs without HTTPS unless the server sets atlassian.oauth2.provider.skip.base.url.https.requirement";
+        let rejected = "the OAuth 2.0 provider rejects base URLs without HTTPS unless the server sets atlassian.oauth2.provider.skip.base.url.https.requirement";
         if !options.allow_http {
             results
                 .add(
@@ -196,12 +196,12 @@ fn check_url(target: &Target, options: &Options, results: &mut Results) -> Optio
                     format!("{} is plain HTTP, so it was not probed", display(&url)),
                 )
                 .help(format!(
-                    "{refused}. Use the https:// URL, or pass --allow-http to probe a test server"
+                    "{rejected}. Use the https:// URL, or pass --allow-http to probe a test server"
                 ));
             return None;
         }
         warnings.push(format!(
-            "plain HTTP, probed because of --allow-http: {refused}"
+            "plain HTTP, probed because of --allow-http: {rejected}"
         ));
     }
     if warnings.is_empty() {
@@ -366,7 +366,7 @@ fn first_request(
     outcome
 }
 
-/// Why a redirect of the manifest is not followed.
+/// The reason a redirect of the manifest is not followed.
 enum RedirectProblem {
     NoLocation,
     NotHttp(String),
