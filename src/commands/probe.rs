@@ -151,21 +151,6 @@ fn targets(options: &ProbeOptions, streams: &mut Streams) -> anyhow::Result<Opti
         .filter(|f| f.severity == Severity::Error)
         .collect();
     let validate = format!("confluence-mdm validate {path}");
-    let Some(Value::Array(items)) = doc.sites.as_ref().map(|node| &node.value) else {
-        findings_report::write_short(
-            streams.err,
-            &FileReport {
-                doc: &doc,
-                findings: errors,
-            },
-        )?;
-        writeln!(
-            streams.err,
-            "error: {}: no site list to probe; `{validate}` shows what is wrong",
-            doc.name
-        )?;
-        return Ok(None);
-    };
     let config_errors = errors.len();
     if config_errors > 0 {
         findings_report::write_short(
@@ -175,6 +160,16 @@ fn targets(options: &ProbeOptions, streams: &mut Streams) -> anyhow::Result<Opti
                 findings: errors,
             },
         )?;
+    }
+    let Some(Value::Array(items)) = doc.sites.as_ref().map(|node| &node.value) else {
+        writeln!(
+            streams.err,
+            "error: {}: no site list to probe; `{validate}` shows what is wrong",
+            doc.name
+        )?;
+        return Ok(None);
+    };
+    if config_errors > 0 {
         writeln!(
             streams.err,
             "error: {}: the config has {}, so devices fail on it whatever the servers do; `{validate}` explains each",

@@ -756,6 +756,13 @@ fn check_mobile(base: &Url, client: &Client, options: &Options, results: &mut Re
     // Under the MDM setup the app does not use the endpoint, so a blocked
     // endpoint is only information there.
     let blocked = if mdm { Outcome::Info } else { Outcome::Error };
+    // A broken endpoint is worth a warning even where the app does not use
+    // it, since the same plugin serves the app.
+    let broken = if mdm {
+        Outcome::Warning
+    } else {
+        Outcome::Error
+    };
     let blocked_help = if mdm {
         "fine for the MDM setup, which is the setup being checked: the app gets its OAuth client from the MDM instead".to_owned()
     } else {
@@ -765,13 +772,13 @@ fn check_mobile(base: &Url, client: &Client, options: &Options, results: &mut Re
         Ok(reply) => reply,
         Err(failure) => {
             let (message, help) = failure.describe();
-            let outcome = match failure {
-                Failure::TooLarge { .. } | Failure::Response { .. } => Outcome::Warning,
-                _ => blocked,
-            };
+            // A response that started but failed is a broken endpoint; no
+            // response at all is a blocked one.
+            let responded = !failure.is_connection();
+            let outcome = if responded { broken } else { blocked };
             results
                 .add(Check::MobileEndpoint, outcome, format!("{path}: {message}"))
-                .help(if outcome == Outcome::Warning || mdm {
+                .help(if responded || mdm {
                     help
                 } else {
                     format!("{help}. Or {blocked_help}")
@@ -837,32 +844,21 @@ fn check_mobile(base: &Url, client: &Client, options: &Options, results: &mut Re
                 .help(blocked_help);
         }
         404 => {
-            // The app talks to the Confluence Mobile plugin in both setups
-            // (an estimate: only the non-MDM setup is documented), so a
-            // missing plugin is a warning under MDM rather than an error.
-            let outcome = if mdm {
-                Outcome::Warning
-            } else {
-                Outcome::Error
-            };
+            // The app most likely talks to the Confluence Mobile plugin in
+            // both setups (only the non-MDM setup is documented).
             results
                 .add(
                     Check::MobileEndpoint,
-                    outcome,
+                    broken,
                     format!("{path} is not found (404): the Confluence Mobile plugin is missing, disabled or too old"),
                 )
                 .help("enable the Confluence Mobile plugin (19.1.47 or later on Confluence 9.1 or later) under Administration > Manage apps");
         }
         status => {
-            let outcome = if mdm {
-                Outcome::Warning
-            } else {
-                Outcome::Error
-            };
             results
                 .add(
                     Check::MobileEndpoint,
-                    outcome,
+                    broken,
                     format!("{path} returns {status}"),
                 )
                 .help("check the server's logs for this path");
