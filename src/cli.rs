@@ -154,10 +154,14 @@ Examples:
   confluence-mdm probe --sites appconfig.plist --format json > probe.json
   confluence-mdm probe --ca-cert corp-root.pem https://wiki.corp.example/confluence
 
+Checks, in order: url, connection, manifest, product, version, oauth2, base-url,
+mobile-endpoint. `confluence-mdm explain CHECK` says what each requests and what
+its results mean.
+
 Exit status:
   0  every site is ready (warnings fail only with --strict)
-  1  a site is not ready
-  2  the command line, --sites, --ca-cert or a proxy variable cannot be used
+  1  a site is not ready, or the --sites config has an error
+  2  the command line, --sites or --ca-cert cannot be used
 
 Proxies: HTTPS_PROXY, HTTP_PROXY, ALL_PROXY and NO_PROXY are read as curl reads
 them (HTTP_PROXY in capitals too), for http:// and https:// proxies only.
@@ -339,8 +343,8 @@ pub struct ProbeArgs {
     #[arg(long, value_enum, default_value_t = AppArg::Confluence, help_heading = "Target")]
     pub app: AppArg,
 
-    /// Also trust the root certificates in this PEM file, on top of the
-    /// operating system's store.
+    /// Also trust the root certificates in this PEM file (or one DER
+    /// certificate), on top of the operating system's store.
     #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath, help_heading = "Connection")]
     pub ca_cert: Option<PathBuf>,
 
@@ -378,16 +382,8 @@ pub struct ProbeArgs {
     #[arg(short, long, help_heading = "Display")]
     pub quiet: bool,
 
-    /// Largest --sites input accepted: bytes, or a number with KiB, MiB or
-    /// GiB.
-    #[arg(
-        long,
-        value_name = "SIZE",
-        default_value = DEFAULT_MAX_INPUT_SIZE_TEXT,
-        value_parser = parse_size,
-        help_heading = "Input"
-    )]
-    pub max_input_size: u64,
+    #[command(flatten)]
+    pub limit: InputLimit,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -544,6 +540,13 @@ pub struct CommonArgs {
     #[arg(short, long, help_heading = "Display")]
     pub quiet: bool,
 
+    #[command(flatten)]
+    pub limit: InputLimit,
+}
+
+/// The size limit of inputs, shared by every command that reads one.
+#[derive(Debug, Args)]
+pub struct InputLimit {
     /// Largest input accepted: bytes, or a number with KiB, MiB or GiB.
     #[arg(
         long,
@@ -721,7 +724,7 @@ pub fn run(cli: Cli, streams: &mut Streams) -> anyhow::Result<Status> {
                 new: args.new,
                 input_format: args.input_format.into(),
                 json: matches!(args.format, DiffFormatArg::Json),
-                max_input_size: args.common.max_input_size,
+                max_input_size: args.common.limit.max_input_size,
             };
             commands::diff::run(&options, streams)
         }
@@ -848,7 +851,7 @@ fn build_options(
         write,
         check,
         quiet: common.quiet,
-        max_input_size: common.max_input_size,
+        max_input_size: common.limit.max_input_size,
     })
 }
 
@@ -914,7 +917,7 @@ fn probe_options(args: ProbeArgs) -> anyhow::Result<ProbeOptions> {
         strict: args.strict,
         verbose: args.verbose,
         quiet: args.quiet,
-        max_input_size: args.max_input_size,
+        max_input_size: args.limit.max_input_size,
     })
 }
 
@@ -928,7 +931,7 @@ fn validate_options(args: ValidateArgs) -> anyhow::Result<ValidateOptions> {
         output: args.output,
         stdin_filename: args.stdin_filename,
         verbose: args.verbose,
-        max_input_size: args.common.max_input_size,
+        max_input_size: args.common.limit.max_input_size,
     })
 }
 
