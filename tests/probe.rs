@@ -865,3 +865,26 @@ fn explain_covers_every_check() {
         "{stderr}"
     );
 }
+
+#[test]
+fn jobs_bound_the_sites_at_once() {
+    let silent = server().http_url("silent");
+    let args = [
+        "--allow-http",
+        "--timeout",
+        "0.5",
+        "--jobs",
+        "1",
+        silent.as_str(),
+        silent.as_str(),
+        silent.as_str(),
+    ];
+    let run = probe(&args);
+    assert_eq!(run.json["summary"]["not_ready"], 3);
+    // One site at a time: three timeouts in a row, not one for all three.
+    assert!(
+        run.elapsed >= Duration::from_millis(1500),
+        "took {:?}",
+        run.elapsed
+    );
+}
