@@ -688,7 +688,9 @@ fn parse_seconds(text: &str) -> Result<std::time::Duration, String> {
     let seconds: f64 = text
         .trim()
         .parse()
-        .map_err(|_| format!("`{text}` is not a number of seconds, such as 3 or 2.5"))?;
+        .ok()
+        .filter(|s: &f64| s.is_finite())
+        .ok_or_else(|| format!("`{text}` is not a number of seconds, such as 3 or 2.5"))?;
     if !(0.01..=3600.0).contains(&seconds) {
         return Err(format!(
             "`{text}` is out of range: write a number of seconds from 0.01 to 3600"

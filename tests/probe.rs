@@ -888,3 +888,106 @@ fn jobs_bound_the_sites_at_once() {
         run.elapsed
     );
 }
+
+#[test]
+fn redirect_with_credentials_is_not_followed() {
+    let run = http("credentials-redirect", &[]);
+    assert_eq!((run.code, run.verdict()), (1, "not-ready"));
+    assert_check(
+        &run,
+        "manifest",
+        "error",
+        "/credentials-redirect/rest/applinks/1.0/manifest redirects to a URL with a user name or password, so the redirect was not followed",
+    );
+}
+
+#[test]
+fn redirect_to_another_port_is_not_followed() {
+    let run = http("port-redirect", &[]);
+    assert_check(
+        &run,
+        "manifest",
+        "error",
+        "/port-redirect/rest/applinks/1.0/manifest redirects to another origin (http://127.0.0.1:1/port-redirect/rest/applinks/1.0/manifest), and redirects to other hosts or ports are not followed",
+    );
+}
+
+#[test]
+fn hostile_manifest_text_is_escaped_and_masked() {
+    let url = server().http_url("hostile");
+    let output = common::cmd()
+        .args(["probe", "--allow-http", "--timeout", "5", &url])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(!stderr.contains('\u{1b}'), "{stderr}");
+    assert!(stderr.contains("9.2.1\\u{1b}[31mRED"), "{stderr}");
+    assert!(!stderr.contains("s3cretpw"), "{stderr}");
+    assert!(
+        stderr.contains("Put https://wiki.example.com/x in the config"),
+        "{stderr}"
+    );
+
+    let run = http("hostile", &[]);
+    assert_eq!(
+        run.site()["server"]["base_url"],
+        "https://admin:***@wiki.example.com/x"
+    );
+}
+
+#[test]
+fn mobile_upgrade_names_the_base_url() {
+    let run = http("upgrade", &["--setup", "mdm"]);
+    let port = server().http.port();
+    assert_check(
+        &run,
+        "mobile-endpoint",
+        "error",
+        &format!(
+            "/upgrade/rest/nativemobile/1.1/info/login redirects to https://127.0.0.1:{port}/upgrade/rest/nativemobile/1.1/info/login: the configured base URL has the wrong scheme or port"
+        ),
+    );
+    assert_eq!(
+        run.help("mobile-endpoint"),
+        format!("use the base URL the server redirects to: https://127.0.0.1:{port}/upgrade")
+    );
+}
+
+#[test]
+fn mobile_html_without_type_and_empty_body() {
+    let run = http("bare-html", &[]);
+    assert_check(
+        &run,
+        "mobile-endpoint",
+        "error",
+        "/bare-html/rest/nativemobile/1.1/info/login returns an HTML page, not the plugin's JSON: a gateway serves its sign-in page",
+    );
+    let run = http("no-content", &[]);
+    assert_check(
+        &run,
+        "mobile-endpoint",
+        "error",
+        "/no-content/rest/nativemobile/1.1/info/login returns 204 with an empty body, not the plugin's JSON",
+    );
+}
+
+#[test]
+fn config_passwords_are_masked() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("sites.json");
+    let sites = serde_json::json!([
+        {"title": "T\u{1b}[31m", "baseURL": "http://admin:topsecret@127.0.0.1:1/x",
+         "oauth": {"clientID": "5d0c7e9a1b2f4c3d8e6a0b1c2d3e4f50", "cacheSessionInMobileBrowser": false}},
+    ]);
+    std::fs::write(&config, sites.to_string()).unwrap();
+    let output = common::cmd()
+        .args(["probe", "--sites", config.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(!stderr.contains("topsecret"), "{stderr}");
+    assert!(!stderr.contains('\u{1b}'), "{stderr}");
+    assert!(stderr.contains("admin:***@127.0.0.1:1"), "{stderr}");
+    assert!(stderr.contains("; the config has"), "{stderr}");
+}

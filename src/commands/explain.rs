@@ -11,8 +11,19 @@ pub fn run(id: &str, streams: &mut Streams) -> anyhow::Result<Status> {
     let Some(rule) = rules::find(id) else {
         let Some(check) = Check::from_id(id) else {
             let checks: Vec<&str> = Check::ALL.iter().map(|c| c.id()).collect();
+            let closest = rules::ALL
+                .iter()
+                .map(|r| r.id)
+                .chain(checks.iter().copied())
+                .map(|known| (strsim::jaro_winkler(id, known), known))
+                .filter(|(score, _)| *score > 0.8)
+                .max_by(|a, b| a.0.total_cmp(&b.0));
+            let hint = match closest {
+                Some((_, known)) => format!("; did you mean `{known}`?"),
+                None => String::new(),
+            };
             anyhow::bail!(
-                "{}; probe's checks are: {}",
+                "{}; probe's checks are: {}{hint}",
                 UnknownRule(id.to_owned()),
                 checks.join(", ")
             );

@@ -71,7 +71,7 @@ pub fn run(options: &ProbeOptions, streams: &mut Streams) -> anyhow::Result<Stat
 
     let bar = progress_bar(options, targets.len());
     let reports = probe::run(&targets, &client, probe, |report| {
-        bar.set_message(report.target.url.clone());
+        bar.set_message(probe::printable(&report.target.url).into_owned());
         bar.inc(1);
     });
     bar.finish_and_clear();
@@ -146,9 +146,16 @@ fn targets(options: &ProbeOptions, streams: &mut Streams) -> anyhow::Result<Opti
         app: options.probe.app,
         mdm: None,
     };
+    // Findings quote the configured values, so passwords in base URLs are
+    // masked here as everywhere else in probe's output.
     let errors: Vec<_> = check::check(&doc, &check_options)
         .into_iter()
         .filter(|f| f.severity == Severity::Error)
+        .map(|mut finding| {
+            finding.message = probe::redact_text(&finding.message);
+            finding.help = finding.help.map(|help| probe::redact_text(&help));
+            finding
+        })
         .collect();
     let validate = format!("confluence-mdm validate {path}");
     let config_errors = errors.len();

@@ -41,6 +41,8 @@ pub enum Failure {
     },
     /// The server's certificate was rejected.
     Certificate { problem: CertificateProblem },
+    /// The server asks for a client certificate, which the probe has none of.
+    ClientCertificate,
     /// The TLS handshake failed for another reason.
     Tls { detail: String },
     /// The proxy could not be used, could not be reached, or rejected the
@@ -96,6 +98,10 @@ impl Failure {
                 "check that the proxy can reach the server, or raise --timeout if the server is only slow".into(),
             ),
             Failure::Certificate { problem } => certificate_text(problem),
+            Failure::ClientCertificate => (
+                "the server requires a client certificate, which probe does not send".into(),
+                "check the site from a managed device that has the certificate".into(),
+            ),
             Failure::Tls { detail } => (
                 format!("the TLS handshake failed: {detail}"),
                 "check that the port serves HTTPS with TLS 1.2 or 1.3".into(),
@@ -109,8 +115,8 @@ impl Failure {
                 "the port serves plain HTTP or another protocol: use the https:// port of the server".into(),
             ),
             Failure::NotHttp { detail, https: false } => (
-                format!("the response is not HTTP: {detail}"),
-                "the port serves TLS or another protocol: use the https:// URL, or the server's HTTP port".into(),
+                format!("the response is not valid HTTP: {detail}"),
+                "the port serves TLS or another protocol (use the https:// URL, or the server's HTTP port), or the server sent a malformed response".into(),
             ),
             Failure::Response { detail } => (
                 format!("the response failed: {detail}"),
@@ -350,7 +356,7 @@ fn read_ca_file(path: &Path) -> anyhow::Result<Vec<Certificate<'static>>> {
             Ok(PemItem::Certificate(cert)) => certs.push(cert),
             Ok(_) => {}
             Err(_) => anyhow::bail!(
-                "--ca-cert {name}: invalid PEM: a block between -----BEGIN and -----END lines is not valid base64"
+                "--ca-cert {name}: invalid PEM: a block has no -----END line, or its base64 is invalid"
             ),
         }
     }
@@ -367,7 +373,7 @@ fn read_ca_file(path: &Path) -> anyhow::Result<Vec<Certificate<'static>>> {
         let mut store = rustls::RootCertStore::empty();
         if let Err(error) = store.add(CertificateDer::from(cert.der().to_vec())) {
             anyhow::bail!(
-                "--ca-cert {name}: certificate {} is not a valid X.509 certificate: {error}",
+                "--ca-cert {name}: certificate {} is not a valid DER-encoded X.509 certificate ({error})",
                 index + 1
             );
         }
@@ -391,11 +397,15 @@ fn classify(error: ureq::Error, url: &Url, proxy: Option<&str>, timeout: Duratio
             proxy: proxy.map(redacted),
         },
         ureq::Error::ConnectProxyFailed(detail) => {
-            let detail = if detail.contains("407") {
-                "it requires authentication (407): put the user name and password in the proxy URL"
-                    .to_owned()
-            } else {
-                format!("it rejected the tunnel: {detail}")
+            let has_credentials = proxy.is_some_and(|p| redacted(p) != p);
+            let detail = match (detail.contains("407"), has_credentials) {
+                (true, true) => {
+                    "it rejected the user name and password in the proxy URL (407)".to_owned()
+                }
+                (true, false) => {
+                    "it requires authentication (407): put the user name and password in the proxy URL".to_owned()
+                }
+                _ => format!("it rejected the tunnel ({detail})"),
             };
             return Failure::Proxy {
                 proxy: proxy.map(redacted).unwrap_or_default(),
@@ -432,6 +442,25 @@ fn classify(error: ureq::Error, url: &Url, proxy: Option<&str>, timeout: Duratio
             proxy: redacted(proxy),
             detail,
         },
+        // Garbage before the tunnel stands comes from the proxy.
+        (
+            Some(proxy),
+            Failure::NotHttp {
+                detail,
+                https: false,
+            },
+        ) => Failure::Proxy {
+            proxy: redacted(proxy),
+            detail: format!("it, or the server behind it, does not speak HTTP ({detail})"),
+        },
+        // An https:// proxy has a certificate of its own.
+        (Some(proxy), Failure::Certificate { problem }) if proxy.starts_with("https://") => {
+            let (message, _) = certificate_text(&problem);
+            Failure::Proxy {
+                proxy: redacted(proxy),
+                detail: format!("TLS to it or to the server failed: {message}"),
+            }
+        }
         (_, failure) => failure,
     }
 }
@@ -518,6 +547,9 @@ fn tls_failure(error: &rustls::Error, host: &str) -> Failure {
                 detail: "the port does not speak TLS".into(),
                 https: true,
             };
+        }
+        rustls::Error::AlertReceived(rustls::AlertDescription::CertificateRequired) => {
+            return Failure::ClientCertificate;
         }
         other => {
             return Failure::Tls {

@@ -13,6 +13,7 @@ use std::fmt;
 
 use quick_xml::Reader;
 use quick_xml::events::Event;
+use serde::Deserialize;
 
 /// The inbound authentication type of the OAuth 2.0 provider (applinks
 /// API, `com.atlassian.applinks.api.auth.types`), which the manifest lists
@@ -59,18 +60,31 @@ impl Manifest {
     }
 }
 
+/// The members of a JSON manifest that the probe reads. serde rejects a
+/// member that appears twice, as the XML reader rejects a repeated element.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct JsonManifest {
+    type_id: Option<serde_json::Value>,
+    name: Option<serde_json::Value>,
+    version: Option<serde_json::Value>,
+    build_number: Option<serde_json::Value>,
+    url: Option<serde_json::Value>,
+    inbound_authentication_types: Option<serde_json::Value>,
+}
+
 fn parse_json(text: &str) -> Result<Manifest, String> {
-    let value: serde_json::Value =
+    let json: JsonManifest =
         serde_json::from_str(text).map_err(|e| format!("the JSON body is invalid: {e}"))?;
-    let field = |name: &str| match value.get(name) {
+    let field = |value: &Option<serde_json::Value>| match value {
         Some(serde_json::Value::String(s)) => Some(s.clone()),
         Some(serde_json::Value::Number(n)) => Some(n.to_string()),
         _ => None,
     };
-    if field("typeId").is_none() && field("version").is_none() {
+    if json.type_id.is_none() && json.version.is_none() {
         return Err("the JSON body is not an application links manifest".into());
     }
-    let inbound = match value.get("inboundAuthenticationTypes") {
+    let inbound = match &json.inbound_authentication_types {
         Some(serde_json::Value::Array(items)) => items
             .iter()
             .filter_map(|i| i.as_str().map(str::to_owned))
@@ -79,11 +93,11 @@ fn parse_json(text: &str) -> Result<Manifest, String> {
         _ => Vec::new(),
     };
     Ok(Manifest {
-        type_id: field("typeId"),
-        name: field("name"),
-        version: field("version"),
-        build_number: field("buildNumber"),
-        url: field("url"),
+        type_id: field(&json.type_id),
+        name: field(&json.name),
+        version: field(&json.version),
+        build_number: field(&json.build_number),
+        url: field(&json.url),
         inbound,
     })
 }
@@ -124,6 +138,8 @@ fn parse_xml(text: &str) -> Result<Manifest, String> {
             Event::Text(t) => {
                 if let Some((_, value)) = current.as_mut() {
                     value.push_str(&t);
+                } else if depth == 0 && root_seen && !t.trim().is_empty() {
+                    return Err("the XML body has text after </manifest>".into());
                 }
             }
             Event::CData(c) => {

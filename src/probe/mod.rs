@@ -115,7 +115,7 @@ impl Check {
             ),
             Check::MobileEndpoint => (
                 "GET {base URL}/rest/nativemobile/1.1/info/login without credentials, not following redirects: where the app gets its OAuth client without MDM.",
-                "Under --setup non-mdm (the default for URLs), a redirect, 401, 403, an HTML page or no connection is an error: a gateway intercepts requests without credentials, so use the MDM setup. Under --setup mdm (the default with --sites) these are information. 404 means the Confluence Mobile plugin is missing, disabled or too old: an error without MDM, a warning with it. Skipped with --app jira.",
+                "Under --setup non-mdm (the default for URLs), a redirect, 401, 403, an HTML page or no connection is an error: a gateway intercepts requests without credentials, so use the MDM setup. Under --setup mdm (the default with --sites) these are information. A redirect to the same path with another scheme or port is an error in both setups: the base URL is wrong. 404 means the Confluence Mobile plugin is missing, disabled or too old: an error without MDM, a warning with it, as are another status and an empty, oversized or cut-short body. Skipped with --app jira.",
             ),
         }
     }
@@ -203,18 +203,69 @@ impl Target {
 /// that reports and progress bars never show it. Works on text that is not
 /// a valid URL too.
 pub fn redact_url(text: &str) -> String {
+    if let Ok(url) = url::Url::parse(text.trim()) {
+        let Some(password) = url.password() else {
+            return text.to_owned();
+        };
+        let written = format!(":{password}@");
+        if text.contains(&written) {
+            return text.replacen(&written, ":***@", 1);
+        }
+    }
+    // Not a URL, or a password that the parser re-encoded: everything up
+    // to the last `@` before any query or fragment may be user info, a
+    // password with `/` or `@` in it included.
     let start = text.find("://").map_or(0, |i| i + 3);
     let rest = &text[start..];
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let Some(at) = rest[..authority_end].rfind('@') else {
+    let end = rest.find(['?', '#']).unwrap_or(rest.len());
+    let Some(at) = rest[..end].rfind('@') else {
         return text.to_owned();
     };
-    let user_info = &rest[..at];
-    let masked = match user_info.split_once(':') {
+    let masked = match rest[..at].split_once(':') {
         Some((user, _)) => format!("{user}:***"),
-        None => user_info.to_owned(),
+        None => rest[..at].to_owned(),
     };
     format!("{}{masked}{}", &text[..start], &rest[at..])
+}
+
+/// Masks the password of every URL in a message, such as a finding that
+/// quotes a configured base URL.
+pub fn redact_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(found) = rest.find("://") {
+        // The URL starts at its scheme and ends at the first character
+        // that cannot be in one.
+        let start = rest[..found]
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || "+-.".contains(c)))
+            .map_or(0, |i| i + 1);
+        let end = rest[found..]
+            .find(|c: char| c.is_whitespace() || "\"'`<>".contains(c))
+            .map_or(rest.len(), |i| found + i);
+        out.push_str(&rest[..start]);
+        out.push_str(&redact_url(&rest[start..end]));
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Escapes control characters, which a server or a config could use to
+/// drive the terminal, as `\u{1b}`.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_debug().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect::<String>()
+        .into()
 }
 
 /// The server details from the manifest.
@@ -351,5 +402,30 @@ mod tests {
         assert_eq!(redact_url("https://user@host/x@y"), "https://user@host/x@y");
         assert_eq!(redact_url("https://host/path"), "https://host/path");
         assert_eq!(redact_url("not a url"), "not a url");
+        assert_eq!(
+            redact_url("https://bob:hun/ter2@127.0.0.1:1/"),
+            "https://bob:***@127.0.0.1:1/"
+        );
+        assert_eq!(
+            redact_url("https://host/x?mail=a:b@c"),
+            "https://host/x?mail=a:b@c"
+        );
+    }
+
+    #[test]
+    fn passwords_in_messages_are_masked() {
+        assert_eq!(
+            redact_text(
+                "write \"https://admin:topsecret@wiki.example.com\" instead of `ftp://a:b@h/`"
+            ),
+            "write \"https://admin:***@wiki.example.com\" instead of `ftp://a:***@h/`"
+        );
+        assert_eq!(redact_text("no URL here"), "no URL here");
+    }
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(printable("9.2.1\u{1b}[31mRED"), "9.2.1\\u{1b}[31mRED");
+        assert_eq!(printable("plain"), "plain");
     }
 }

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use colored::Colorize;
 use serde::Serialize;
 
-use super::{Options, Outcome, SiteReport, Verdict};
+use super::{Options, Outcome, SiteReport, Verdict, printable};
 
 /// Version of the JSON document's layout; later versions only add fields.
 pub const JSON_VERSION: u32 = 1;
@@ -39,7 +39,7 @@ pub fn write_human(out: &mut dyn Write, reports: &[SiteReport], run: &RunInfo) -
             options.app.product(),
             super::http::seconds_text(options.timeout.as_secs_f64()),
             if options.insecure {
-                ", certificates NOT verified (--insecure)"
+                ", certificate problems do not stop the checks (--insecure)"
             } else {
                 ""
             },
@@ -58,7 +58,20 @@ pub fn write_human(out: &mut dyn Write, reports: &[SiteReport], run: &RunInfo) -
         write_site(out, report, verdict, run)?;
     }
     if !run.quiet {
-        writeln!(out, "\n{}", summary_line(reports, run.strict))?;
+        let mut line = summary_line(reports, run.strict);
+        if run.config_errors > 0 {
+            let errors = match run.config_errors {
+                1 => "1 error".to_owned(),
+                n => format!("{n} errors"),
+            };
+            line.push_str(
+                &format!("; the config has {errors}")
+                    .red()
+                    .bold()
+                    .to_string(),
+            );
+        }
+        writeln!(out, "\n{line}")?;
     }
     Ok(())
 }
@@ -104,7 +117,7 @@ fn write_site(
         Verdict::NotReady => verdict.as_str().red().bold(),
     };
     let url = report.base_url.as_deref().unwrap_or(&report.target.url);
-    writeln!(out, "{label}  {}", url.bold())?;
+    writeln!(out, "{label}  {}", printable(url).bold())?;
     let mut about: Vec<String> = Vec::new();
     if let Some(title) = &report.target.title {
         about.push(format!("\"{title}\""));
@@ -130,7 +143,7 @@ fn write_site(
         about.push(format!("via {proxy}"));
     }
     if !about.is_empty() {
-        writeln!(out, "  {}", about.join(", ").dimmed())?;
+        writeln!(out, "  {}", printable(&about.join(", ")).dimmed())?;
     }
     for check in &report.checks {
         let visible = match check.outcome {
@@ -148,11 +161,16 @@ fn write_site(
             Outcome::Warning => "warning".yellow().bold(),
             Outcome::Error => "error".red().bold(),
         };
-        writeln!(out, "  {tag}[{}]: {}", check.check.id(), check.message)?;
+        writeln!(
+            out,
+            "  {tag}[{}]: {}",
+            check.check.id(),
+            printable(&check.message)
+        )?;
         if let Some(help) = &check.help
             && check.outcome != Outcome::Pass
         {
-            writeln!(out, "    {} {help}", "help:".cyan().bold())?;
+            writeln!(out, "    {} {}", "help:".cyan().bold(), printable(help))?;
         }
     }
     Ok(())

@@ -59,6 +59,27 @@ impl Results {
     }
 }
 
+/// The requests of one site. Under `--insecure` each HTTPS request is
+/// first sent with verification, and the first certificate problem found
+/// is kept to report, since devices will hit it.
+struct Session<'a> {
+    client: &'a Client,
+    options: &'a Options,
+    ignored: Option<Failure>,
+}
+
+impl Session<'_> {
+    fn get(&mut self, url: &Url, accept: &str, limit: u64) -> Result<Reply, Failure> {
+        if self.options.insecure && url.scheme() == "https" && self.ignored.is_none() {
+            match self.client.get_verified(url, accept, limit) {
+                Err(failure @ Failure::Certificate { .. }) => self.ignored = Some(failure),
+                other => return other,
+            }
+        }
+        self.client.get(url, accept, limit)
+    }
+}
+
 pub fn probe(target: &Target, client: &Client, options: &Options) -> SiteReport {
     let mut results = Results { checks: Vec::new() };
     let mut report = SiteReport {
@@ -75,8 +96,29 @@ pub fn probe(target: &Target, client: &Client, options: &Options) -> SiteReport 
     };
     report.base_url = Some(display(&base));
     report.proxy = client.proxy_for(&base);
+    let mut session = Session {
+        client,
+        options,
+        ignored: None,
+    };
+    run_checks(&base, target, &mut session, &mut report, &mut results);
+    if let Some(failure) = session.ignored {
+        report_ignored_certificate(&failure, &mut results);
+    }
+    report.checks = results.checks;
+    report
+}
 
-    let manifest = match fetch_manifest(&base, client, options, &mut results) {
+/// Runs every check after `url`, adding each result.
+fn run_checks(
+    base: &Url,
+    target: &Target,
+    session: &mut Session,
+    report: &mut SiteReport,
+    results: &mut Results,
+) {
+    let options = session.options;
+    let manifest = match fetch_manifest(base, session, results) {
         Fetched::Manifest(manifest) => manifest,
         Fetched::Nothing { not_found } => {
             let reason = if not_found {
@@ -93,37 +135,48 @@ pub fn probe(target: &Target, client: &Client, options: &Options) -> SiteReport 
                 results.add(check, Outcome::Skipped, format!("not checked: {reason}"));
             }
             if !not_found {
-                check_mobile(&base, client, options, &mut results);
+                check_mobile(base, session, results);
             }
             results.skip_rest(reason);
-            report.checks = results.checks;
-            return report;
+            return;
         }
         Fetched::NoConnection => {
             results.skip_rest("no connection to the server");
-            report.checks = results.checks;
-            return report;
+            return;
         }
     };
     report.server = Some(Server {
         product: manifest.type_id.clone(),
         version: manifest.version.clone(),
         build: manifest.build_number.clone(),
-        base_url: manifest.url.clone(),
+        base_url: manifest.url.as_deref().map(redact_url),
     });
-    let product_matches = check_product(&manifest, options.app, &mut results);
+    let product_matches = check_product(&manifest, options.app, results);
     if product_matches {
-        let version_ok = check_version(&manifest, target, options.app, &mut results);
-        check_oauth2(&manifest, target, version_ok, options.app, &mut results);
+        let version_ok = check_version(&manifest, target, options.app, results);
+        check_oauth2(&manifest, target, version_ok, options.app, results);
     } else {
         let reason = format!("not checked: the server is not {}", options.app.product());
         results.add(Check::Version, Outcome::Skipped, reason.clone());
         results.add(Check::Oauth2, Outcome::Skipped, reason);
     }
-    check_base_url(&manifest, &base, &mut results);
-    check_mobile(&base, client, options, &mut results);
-    report.checks = results.checks;
-    report
+    check_base_url(&manifest, base, results);
+    check_mobile(base, session, results);
+}
+
+/// Turns the `connection` result into the certificate error that
+/// `--insecure` let pass, so that the site is not ready.
+fn report_ignored_certificate(failure: &Failure, results: &mut Results) {
+    let (message, help) = failure.describe();
+    if let Some(connection) = results
+        .checks
+        .iter_mut()
+        .find(|c| c.check == Check::Connection && c.outcome == Outcome::Pass)
+    {
+        connection.outcome = Outcome::Error;
+        connection.message = format!("{message}; the other checks ran because of --insecure");
+        connection.help = Some(format!("devices verify the certificate: {help}"));
+    }
 }
 
 /// Writes a base URL without the trailing slash that joining needs.
@@ -235,23 +288,17 @@ enum Fetched {
 /// Reads the manifest, following redirects on the same origin only. Adds
 /// the `connection` result (from the first request) and the `manifest`
 /// result.
-fn fetch_manifest(
-    base: &Url,
-    client: &Client,
-    options: &Options,
-    results: &mut Results,
-) -> Fetched {
+fn fetch_manifest(base: &Url, session: &mut Session, results: &mut Results) -> Fetched {
     let first = join(base, MANIFEST_PATH);
     let mut url = first.clone();
     let mut visited = vec![url.clone()];
     let accept = "application/xml, application/json;q=0.9";
     let nothing = Fetched::Nothing { not_found: false };
     for hop in 0..=MAX_REDIRECTS {
-        let outcome = if hop == 0 {
-            first_request(base, &url, accept, client, options, results)
-        } else {
-            client.get(&url, accept, MANIFEST_LIMIT)
-        };
+        let outcome = session.get(&url, accept, MANIFEST_LIMIT);
+        if hop == 0 {
+            connected(base, &outcome, session, results);
+        }
         let reply = match outcome {
             Ok(reply) => reply,
             Err(failure) if !results.has(Check::Connection) => {
@@ -309,61 +356,30 @@ fn fetch_manifest(
     nothing
 }
 
-/// Sends the first request of a site and adds the `connection` result once
-/// the server has responded. Under `--insecure` it first tries with
-/// verification, to name the certificate problem that devices will hit.
-fn first_request(
+/// Adds the passing `connection` result once the server has responded to
+/// the first request. A connection failure is left to the caller.
+fn connected(
     base: &Url,
-    url: &Url,
-    accept: &str,
-    client: &Client,
-    options: &Options,
+    outcome: &Result<Reply, Failure>,
+    session: &Session,
     results: &mut Results,
-) -> Result<Reply, Failure> {
-    let https = base.scheme() == "https";
-    let mut ignored: Option<Failure> = None;
-    let outcome = if options.insecure && https {
-        match client.get_verified(url, accept, MANIFEST_LIMIT) {
-            Err(failure @ Failure::Certificate { .. }) => {
-                ignored = Some(failure);
-                client.get(url, accept, MANIFEST_LIMIT)
-            }
-            other => other,
-        }
-    } else {
-        client.get(url, accept, MANIFEST_LIMIT)
-    };
-    if let Err(failure) = &outcome
+) {
+    if let Err(failure) = outcome
         && failure.is_connection()
     {
-        return outcome;
+        return;
     }
-    let mut text = match (https, &ignored) {
-        (false, _) => "plain HTTP".to_owned(),
-        (true, Some(failure)) => {
-            let (message, _) = failure.describe();
-            format!("{message}; the other checks ran because of --insecure")
-        }
-        (true, None) if options.insecure => {
+    let mut text = match base.scheme() {
+        "https" if session.options.insecure => {
             "HTTPS, certificate trusted (--insecure was not needed)".to_owned()
         }
-        (true, None) => "HTTPS, certificate trusted".to_owned(),
+        "https" => "HTTPS, certificate trusted".to_owned(),
+        _ => "plain HTTP".to_owned(),
     };
-    if let Some(proxy) = client.proxy_for(base) {
+    if let Some(proxy) = session.client.proxy_for(base) {
         text.push_str(&format!(", through the proxy {proxy}"));
     }
-    match ignored {
-        Some(failure) => {
-            let (_, help) = failure.describe();
-            results
-                .add(Check::Connection, Outcome::Error, text)
-                .help(format!("devices verify the certificate: {help}"));
-        }
-        None => {
-            results.add(Check::Connection, Outcome::Pass, text);
-        }
-    }
-    outcome
+    results.add(Check::Connection, Outcome::Pass, text);
 }
 
 /// The reason a redirect of the manifest is not followed.
@@ -665,19 +681,21 @@ fn check_oauth2(
 
 fn check_base_url(manifest: &Manifest, base: &Url, results: &mut Results) {
     let configured = display(base);
-    let Some(reported_text) = manifest.url.as_deref() else {
+    let reported_text = manifest.url.as_deref().unwrap_or_default();
+    if reported_text.is_empty() {
         results.add(
             Check::BaseUrl,
             Outcome::Warning,
-            "the manifest names no base URL (no <url>)",
+            "the manifest names no base URL (its <url> is missing or empty)",
         );
         return;
-    };
-    let Ok(reported) = Url::parse(reported_text) else {
+    }
+    let shown = redact_url(reported_text);
+    let Ok(mut reported) = Url::parse(reported_text) else {
         results.add(
             Check::BaseUrl,
             Outcome::Warning,
-            format!("the server reports a base URL that is not a URL: `{reported_text}`"),
+            format!("the server reports a base URL that is not a URL: `{shown}`"),
         );
         return;
     };
@@ -690,17 +708,21 @@ fn check_base_url(manifest: &Manifest, base: &Url, results: &mut Results) {
         );
         return;
     }
-    let reported_text = reported_text.trim_end_matches('/');
+    // The URL to configure: the reported one without user info.
+    let _ = reported.set_username("");
+    let _ = reported.set_password(None);
+    let fix = display(&reported);
     results
         .add(
             Check::BaseUrl,
             Outcome::Error,
             format!(
-                "the server reports its base URL as {reported_text}, not {configured} ({})",
+                "the server reports its base URL as {}, not {configured} ({})",
+                shown.trim_end_matches('/'),
                 differ_phrase(&differences)
             ),
         )
-        .help(format!("OAuth 2.0 redirects use the server's base URL. Put {reported_text} in the config, or change the base URL under General Configuration to the URL the devices use"));
+        .help(format!("OAuth 2.0 redirects use the server's base URL. Put {fix} in the config, or change the base URL under General Configuration to the URL the devices use"));
 }
 
 /// Names the parts in which two base URLs differ: scheme, host, port and
@@ -739,7 +761,8 @@ fn differ_phrase(words: &[&str]) -> String {
 
 /// Requests the mobile plugin's endpoint, never following a redirect, and
 /// judges the response for the setup being checked.
-fn check_mobile(base: &Url, client: &Client, options: &Options, results: &mut Results) {
+fn check_mobile(base: &Url, session: &mut Session, results: &mut Results) {
+    let options = session.options;
     if options.app == App::Jira {
         // TODO: check the Jira app's counterpart of this endpoint once a
         // source names its path. This tool knows of none yet.
@@ -768,13 +791,23 @@ fn check_mobile(base: &Url, client: &Client, options: &Options, results: &mut Re
     } else {
         "use the MDM setup: deliver the config with your MDM (`confluence-mdm generate`), or exempt this path from sign-in on the gateway".to_owned()
     };
-    let reply = match client.get(&url, "application/json", MOBILE_LIMIT) {
+    let reply = match session.get(&url, "application/json", MOBILE_LIMIT) {
         Ok(reply) => reply,
         Err(failure) => {
             let (message, help) = failure.describe();
-            // A response that started but failed is a broken endpoint; no
-            // response at all is a blocked one.
-            let responded = !failure.is_connection();
+            // No connection is a blocked endpoint, as a gateway that drops
+            // requests without credentials would leave it. A response that
+            // started but failed is a broken one.
+            let responded = !matches!(
+                failure,
+                Failure::Timeout { .. }
+                    | Failure::Refused { .. }
+                    | Failure::Dns { .. }
+                    | Failure::Proxy { .. }
+                    | Failure::Certificate { .. }
+                    | Failure::ClientCertificate
+                    | Failure::Tls { .. }
+            );
             let outcome = if responded { broken } else { blocked };
             results
                 .add(Check::MobileEndpoint, outcome, format!("{path}: {message}"))
@@ -786,10 +819,15 @@ fn check_mobile(base: &Url, client: &Client, options: &Options, results: &mut Re
             return;
         }
     };
-    let is_html = reply
-        .content_type
-        .as_deref()
-        .is_some_and(|t| t.to_ascii_lowercase().contains("html"));
+    // A gateway's sign-in page, named by its type or, without one, by how
+    // its body starts.
+    let start: String = String::from_utf8_lossy(&reply.body[..reply.body.len().min(64)])
+        .trim_start()
+        .to_ascii_lowercase();
+    let is_html = match reply.content_type.as_deref() {
+        Some(kind) => kind.to_ascii_lowercase().contains("html"),
+        None => start.starts_with("<!doctype html") || start.starts_with("<html"),
+    };
     match reply.status {
         200..=299 if is_html => {
             results
@@ -799,6 +837,15 @@ fn check_mobile(base: &Url, client: &Client, options: &Options, results: &mut Re
                     format!("{path} returns an HTML page, not the plugin's JSON: a gateway serves its sign-in page"),
                 )
                 .help(blocked_help);
+        }
+        status @ 200..=299 if reply.body.is_empty() => {
+            results
+                .add(
+                    Check::MobileEndpoint,
+                    broken,
+                    format!("{path} returns {status} with an empty body, not the plugin's JSON"),
+                )
+                .help("check the Confluence Mobile plugin under Administration > Manage apps, and the reverse proxy in front of the server");
         }
         200..=299 => {
             let message = if mdm {
@@ -810,11 +857,30 @@ fn check_mobile(base: &Url, client: &Client, options: &Options, results: &mut Re
         }
         status if is_redirect(status) => {
             let target = reply.location.as_deref().and_then(|l| url.join(l).ok());
+            if let Some(to) = &target
+                && to.path() == url.path()
+                && to.host_str() == url.host_str()
+            {
+                // Only the scheme or the port changed: the base URL is
+                // wrong, which no setup fixes.
+                let mut moved = to.clone();
+                moved.set_path(base.path());
+                results
+                    .add(
+                        Check::MobileEndpoint,
+                        Outcome::Error,
+                        format!(
+                            "{path} redirects to {}: the configured base URL has the wrong scheme or port",
+                            redact_url(to.as_str())
+                        ),
+                    )
+                    .help(format!(
+                        "use the base URL the server redirects to: {}",
+                        redact_url(&display(&moved))
+                    ));
+                return;
+            }
             let message = match &target {
-                Some(to) if to.path() == url.path() && to.host_str() == url.host_str() => format!(
-                    "{path} redirects to {}: the configured base URL has the wrong scheme or port",
-                    redact_url(to.as_str())
-                ),
                 Some(to) if is_sign_in(to) || to.host_str() != url.host_str() => format!(
                     "{path} redirects to {}: a reverse proxy or SSO gateway redirects requests without credentials to its sign-in page",
                     redact_url(to.as_str())

@@ -43,6 +43,18 @@ pub const SCENARIOS: &[(&str, &str)] = &[
     ("forbidden", "mobile login returns 403"),
     ("html-login", "mobile login returns a 200 login page"),
     ("broken", "manifest and mobile login return 503"),
+    (
+        "credentials-redirect",
+        "manifest redirects to a URL with user:pass@",
+    ),
+    ("port-redirect", "manifest redirects to another port"),
+    (
+        "hostile",
+        "manifest with ESC in its version, password in url",
+    ),
+    ("upgrade", "mobile login redirects http to https"),
+    ("bare-html", "mobile login: 200 HTML page, no Content-Type"),
+    ("no-content", "mobile login returns 204"),
 ];
 
 const MANIFEST: &str = "/rest/applinks/1.0/manifest";
@@ -498,9 +510,46 @@ fn route(path: &str, origin: &str, port: u16) -> Reply {
         ("wrong-base-url", MANIFEST) => {
             manifest(&CONFLUENCE_9, "https://wiki.example.com/confluence")
         }
-        ("ready" | "no-mobile" | "sso" | "unauthorized" | "forbidden" | "html-login", MANIFEST) => {
-            manifest(&CONFLUENCE_9, &base_url)
-        }
+        ("credentials-redirect", MANIFEST) => Response::redirect(
+            302,
+            &format!(
+                "{}/credentials-redirect/final",
+                origin.replacen("://", "://u:p@", 1)
+            ),
+        ),
+        ("port-redirect", MANIFEST) => Response::redirect(
+            302,
+            &format!("{scheme}://127.0.0.1:1/port-redirect{MANIFEST}"),
+        ),
+        ("hostile", MANIFEST) => manifest(
+            &Application {
+                version: "9.2.1\u{1b}[31mRED",
+                ..CONFLUENCE_9
+            },
+            "https://admin:s3cretpw@wiki.example.com/x",
+        ),
+        ("upgrade", MOBILE_LOGIN) => Response::redirect(
+            301,
+            &format!(
+                "{}/upgrade{MOBILE_LOGIN}",
+                origin.replacen("http://", "https://", 1)
+            ),
+        ),
+        ("bare-html", MOBILE_LOGIN) => Response {
+            status: 200,
+            headers: Vec::new(),
+            body: b"<!DOCTYPE html><html><title>Sign in</title></html>\n".to_vec(),
+        },
+        ("no-content", MOBILE_LOGIN) => Response {
+            status: 204,
+            headers: Vec::new(),
+            body: Vec::new(),
+        },
+        (
+            "ready" | "no-mobile" | "sso" | "unauthorized" | "forbidden" | "html-login" | "upgrade"
+            | "bare-html" | "no-content",
+            MANIFEST,
+        ) => manifest(&CONFLUENCE_9, &base_url),
         ("no-mobile", MOBILE_LOGIN) => Response::error(404),
         ("sso", MOBILE_LOGIN) => Response::redirect(
             302,
