@@ -41,7 +41,7 @@ pub enum Failure {
     },
     /// The server's certificate was rejected.
     Certificate { problem: CertificateProblem },
-    /// The server asks for a client certificate, which the probe has none of.
+    /// The server requires a client certificate, and the probe has none.
     ClientCertificate,
     /// The TLS handshake failed for another reason.
     Tls { detail: String },
@@ -429,7 +429,7 @@ fn classify(error: ureq::Error, url: &Url, proxy: Option<&str>, timeout: Duratio
         },
     };
     match (proxy, failure) {
-        // Before the tunnel stands, only the proxy is contacted.
+        // Until the tunnel is open, only the proxy is contacted.
         (Some(proxy), Failure::Dns { .. }) => Failure::Proxy {
             proxy: redacted(proxy),
             detail: "its host name does not resolve".into(),
@@ -442,7 +442,8 @@ fn classify(error: ureq::Error, url: &Url, proxy: Option<&str>, timeout: Duratio
             proxy: redacted(proxy),
             detail,
         },
-        // Garbage before the tunnel stands comes from the proxy.
+        // A malformed response before the tunnel is open comes from the
+        // proxy.
         (
             Some(proxy),
             Failure::NotHttp {

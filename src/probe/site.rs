@@ -537,7 +537,7 @@ fn manifest_reply(url: &Url, reply: &Reply, results: &mut Results) -> Fetched {
     Fetched::Nothing { not_found: false }
 }
 
-/// Adds the `product` result and says whether the server is the app's
+/// Adds the `product` result and returns whether the server is the app's
 /// product (or names none).
 fn check_product(manifest: &Manifest, app: App, results: &mut Results) -> bool {
     match manifest.type_id.as_deref() {
@@ -588,8 +588,8 @@ fn requirement(target: &Target) -> Outcome {
 
 const NO_OAUTH: &str = " (this site has no `oauth` object, so the app signs in without OAuth 2.0)";
 
-/// Adds the `version` result and says whether the version offers OAuth 2.0
-/// (`true` when it cannot be read).
+/// Adds the `version` result and returns whether the version offers OAuth
+/// 2.0 (`true` when it cannot be read).
 fn check_version(manifest: &Manifest, target: &Target, app: App, results: &mut Results) -> bool {
     let product = app.product();
     let build = manifest
@@ -699,6 +699,7 @@ fn check_base_url(manifest: &Manifest, base: &Url, results: &mut Results) {
         );
         return;
     };
+
     let differences = url_differences(base, &reported);
     if differences.is_empty() {
         results.add(
@@ -765,7 +766,7 @@ fn check_mobile(base: &Url, session: &mut Session, results: &mut Results) {
     let options = session.options;
     if options.app == App::Jira {
         // TODO: check the Jira app's counterpart of this endpoint once a
-        // source names its path. This tool knows of none yet.
+        // source names its path. None is documented yet.
         results.add(
             Check::MobileEndpoint,
             Outcome::Skipped,
@@ -773,6 +774,7 @@ fn check_mobile(base: &Url, session: &mut Session, results: &mut Results) {
         );
         return;
     }
+
     let url = join(base, MOBILE_PATH);
     let path = url.path().to_owned();
     let mdm = options.setup == Setup::Mdm;
@@ -791,6 +793,7 @@ fn check_mobile(base: &Url, session: &mut Session, results: &mut Results) {
     } else {
         "use the MDM setup: deliver the config with your MDM (`confluence-mdm generate`), or exempt this path from sign-in on the gateway".to_owned()
     };
+
     let reply = match session.get(&url, "application/json", MOBILE_LIMIT) {
         Ok(reply) => reply,
         Err(failure) => {
@@ -819,6 +822,7 @@ fn check_mobile(base: &Url, session: &mut Session, results: &mut Results) {
             return;
         }
     };
+
     // A gateway's sign-in page, named by its type or, without one, by how
     // its body starts.
     let start: String = String::from_utf8_lossy(&reply.body[..reply.body.len().min(64)])
