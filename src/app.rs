@@ -55,7 +55,7 @@ impl App {
             .find(|app| app.type_id().eq_ignore_ascii_case(id))
     }
 
-    /// Says whether a server of this version offers OAuth 2.0 to the app:
+    /// Returns whether a server of this version offers OAuth 2.0 to the app:
     /// Confluence 9.1+, or Jira 9.12.14+ on the 9.x line or 10.1.0+, which
     /// leaves Jira 10.0 out ("Configure OAuth 2.0 for Confluence iOS" and
     /// its Jira counterpart on Atlassian's documentation site).

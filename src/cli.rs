@@ -333,7 +333,7 @@ pub struct ProbeArgs {
     #[arg(long, value_enum, default_value_t = InputFormatArg::Auto, help_heading = "Input")]
     pub input_format: InputFormatArg,
 
-    /// Which sign-in setup to check [default: non-mdm for URLs, mdm with
+    /// The sign-in setup to check [default: non-mdm for URLs, mdm with
     /// --sites].
     #[arg(long, value_enum, help_heading = "Target")]
     pub setup: Option<SetupArg>,
@@ -882,15 +882,15 @@ impl From<MdmArg> for Mdm {
 
 fn probe_options(args: ProbeArgs) -> anyhow::Result<ProbeOptions> {
     for url in &args.urls {
-        let shown = probe::redact_url(url);
+        let masked = probe::redact_url(url);
         let example = "write https://HOST[:PORT][/CONTEXT], such as https://confluence.example.com";
         match url::Url::parse(url.trim()) {
             Ok(parsed) if parsed.has_host() && matches!(parsed.scheme(), "http" | "https") => {}
             Ok(parsed) => anyhow::bail!(
-                "`{shown}` is not a base URL: the scheme is {}, not http or https; {example}",
+                "`{masked}` is not a base URL: the scheme is {}, not http or https; {example}",
                 parsed.scheme()
             ),
-            Err(error) => anyhow::bail!("`{shown}` is not a base URL ({error}); {example}"),
+            Err(error) => anyhow::bail!("`{masked}` is not a base URL ({error}); {example}"),
         }
     }
     let (setup, setup_reason) = match (args.setup, &args.sites) {

@@ -317,7 +317,7 @@ fn wrong_reported_base_url_is_an_error() {
 }
 
 #[test]
-fn expired_certificate_is_refused() {
+fn expired_certificate_is_rejected() {
     let url = format!("https://127.0.0.1:{}/ready", server().https_expired.port());
     let run = https(&url, &[]);
     assert_eq!((run.code, run.verdict()), (1, "not-ready"));
@@ -336,7 +336,7 @@ fn expired_certificate_is_refused() {
 }
 
 #[test]
-fn certificate_for_another_name_is_refused() {
+fn wrong_name_certificate_is_rejected() {
     let url = format!(
         "https://127.0.0.1:{}/ready",
         server().https_wrong_name.port()
@@ -390,7 +390,7 @@ fn insecure_still_names_certificate_problem() {
 }
 
 #[test]
-fn silent_listener_times_out_within_the_timeout() {
+fn silent_listener_times_out() {
     let url = server().http_url("silent");
     let run = probe(&["--allow-http", "--timeout", "1", &url]);
     assert_eq!((run.code, run.verdict()), (1, "not-ready"));
@@ -428,7 +428,7 @@ fn closed_port_is_refused_at_once() {
 }
 
 #[test]
-fn jira_server_is_the_wrong_product_for_confluence() {
+fn jira_server_as_confluence() {
     let run = http("jira", &[]);
     assert_eq!((run.code, run.verdict()), (1, "not-ready"));
     assert_check(
@@ -496,7 +496,7 @@ fn blocked_mobile_endpoint_statuses() {
 }
 
 /// Returns a port with no listener, different from the fixture's `closed` port,
-/// which the fixture proxy refuses on purpose.
+/// which the fixture proxy rejects on purpose.
 fn another_closed_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -601,7 +601,7 @@ fn capture_one_request() -> (String, std::thread::JoinHandle<String>) {
 }
 
 #[test]
-fn requests_carry_no_credentials_and_name_the_tool() {
+fn requests_carry_no_credentials() {
     let (url, handle) = capture_one_request();
     let with_user = url.replacen("http://", "http://admin:hunter2@", 1);
     let run = probe(&["--allow-http", "--timeout", "5", &with_user]);
@@ -877,7 +877,7 @@ fn jobs_bound_the_sites_at_once() {
 }
 
 #[test]
-fn hostile_manifest_text_is_escaped_and_masked() {
+fn hostile_manifest_text_escaped() {
     let url = server().http_url("hostile");
     let output = common::cmd()
         .args(["probe", "--allow-http", "--timeout", "5", &url])

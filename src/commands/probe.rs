@@ -120,7 +120,8 @@ struct Loaded {
     config_errors: usize,
 }
 
-/// Returns the sites to probe; `None` after reporting why there are none.
+/// Returns the sites to probe, or `None` after reporting why there are
+/// none.
 fn targets(options: &ProbeOptions, streams: &mut Streams) -> anyhow::Result<Option<Loaded>> {
     let path = match &options.targets {
         Targets::Urls(urls) => {

@@ -136,7 +136,7 @@ impl Failure {
         }
     }
 
-    /// Says whether the server was never reached, so that later requests
+    /// Returns whether the server was never reached, so that later requests
     /// to it would fail the same way.
     pub fn is_connection(&self) -> bool {
         !matches!(self, Failure::TooLarge { .. } | Failure::Response { .. })
@@ -188,7 +188,7 @@ fn size_text(bytes: u64) -> String {
 
 /// The settings shared by every request of a run.
 pub struct Client {
-    /// The TLS settings the run asked for: verifying, or not with
+    /// The TLS settings the run requested: verifying, or not with
     /// `--insecure`.
     tls: TlsConfig,
     /// Verifying TLS settings, to name the certificate problem that
@@ -324,8 +324,8 @@ impl Client {
     }
 }
 
-/// Says whether a status is a redirect that carries a Location (RFC 9110,
-/// section 15.4: 304 Not Modified and 305/306 are not).
+/// Returns whether a status is a redirect with a Location to follow. 300,
+/// 304 Not Modified and the unused 305 and 306 are not.
 pub fn is_redirect(status: u16) -> bool {
     matches!(status, 301 | 302 | 303 | 307 | 308)
 }
@@ -361,7 +361,7 @@ fn read_ca_file(path: &Path) -> anyhow::Result<Vec<Certificate<'static>>> {
         }
     }
     if certs.is_empty() && bytes.first() == Some(&0x30) {
-        // An ASN.1 SEQUENCE: a DER certificate, as Windows exports them.
+        // A file that starts with an ASN.1 SEQUENCE is a DER certificate.
         certs.push(Certificate::from_der(&bytes).to_owned());
     }
     if certs.is_empty() {
@@ -605,10 +605,11 @@ mod tests {
     #[test]
     fn refused_proxy_is_named() {
         let url = Url::parse("https://h/").unwrap();
-        let refused = || ureq::Error::Io(io::Error::from(io::ErrorKind::ConnectionRefused));
+        let connection_refused =
+            || ureq::Error::Io(io::Error::from(io::ErrorKind::ConnectionRefused));
         assert_eq!(
             classify(
-                refused(),
+                connection_refused(),
                 &url,
                 Some("http://u:p@proxy:3128"),
                 Duration::ZERO
@@ -619,7 +620,7 @@ mod tests {
             }
         );
         assert_eq!(
-            classify(refused(), &url, None, Duration::ZERO),
+            classify(connection_refused(), &url, None, Duration::ZERO),
             Failure::Refused {
                 target: "h:443".into()
             }

@@ -29,7 +29,7 @@ pub struct Manifest {
     pub name: Option<String>,
     pub version: Option<String>,
     pub build_number: Option<String>,
-    /// The base URL the server believes it has.
+    /// The base URL the server reports for itself.
     pub url: Option<String>,
     pub inbound: Vec<String>,
 }
@@ -219,16 +219,16 @@ impl Manifest {
     }
 }
 
-/// A dotted version such as `9.2.1`; anything after the leading numbers
-/// (`-m02`, `-rc1`) is kept for display but does not count in comparisons.
+/// A dotted version such as `9.2.1`. Anything after the leading numbers
+/// (`-m02`, `-rc1`) is dropped, so it does not count in comparisons.
 #[derive(Debug, Clone)]
 pub struct Version {
     parts: Vec<u64>,
 }
 
 impl Version {
-    /// Reads the leading `N.N.N` of `text`; `None` when it starts with no
-    /// number.
+    /// Reads the leading `N.N.N` of `text`. Returns `None` when it starts
+    /// with no number.
     pub fn parse(text: &str) -> Option<Version> {
         let mut parts = Vec::new();
         for piece in text.trim().split('.') {
@@ -327,7 +327,7 @@ mod tests {
     }
 
     #[test]
-    fn other_bodies_are_refused_with_a_reason() {
+    fn other_bodies_rejected_with_reason() {
         for (body, reason) in [
             ("<html><body>Sign in</body></html>", "<html>"),
             ("", "empty"),

@@ -134,8 +134,8 @@ impl Check {
     }
 }
 
-/// The result of one check. `Info` and `Skipped` never fail a site;
-/// `Warning` fails it only under `--strict`.
+/// The result of one check. `Info` and `Skipped` never fail a site, and
+/// `Warning` fails it only under `--strict` (see `SiteReport::verdict`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Outcome {

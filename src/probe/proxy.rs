@@ -17,9 +17,9 @@
 //! on an admin's machine or in a pipeline, not under a web server, and
 //! admins expect the uppercase name to work too.
 //!
-//! ureq reads the environment itself, but takes the first of `ALL_PROXY`,
-//! `HTTPS_PROXY` and `HTTP_PROXY` for every scheme, which is not what curl
-//! does; so the choice is made here and handed to ureq per request.
+//! ureq can read the environment itself, but it takes the first of
+//! `ALL_PROXY`, `HTTPS_PROXY` and `HTTP_PROXY` for every scheme, unlike
+//! curl. So the choice is made here and handed to ureq per request.
 
 use std::net::IpAddr;
 

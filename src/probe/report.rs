@@ -9,14 +9,14 @@ use serde::Serialize;
 
 use super::{Options, Outcome, SiteReport, Verdict, printable};
 
-/// Version of the JSON document's layout; later versions only add fields.
+/// Version of the JSON document's layout. Later versions only add fields.
 pub const JSON_VERSION: u32 = 1;
 
 /// The run settings shown in the report header.
 pub struct RunInfo<'a> {
     pub options: &'a Options,
-    /// Why this setup: "default for URLs", "default with --sites" or
-    /// "--setup".
+    /// The reason for this setup: "the default for URLs", "the default
+    /// with --sites" or "--setup".
     pub setup_reason: &'a str,
     pub strict: bool,
     pub verbose: bool,

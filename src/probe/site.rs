@@ -16,7 +16,8 @@ pub const MANIFEST_PATH: &str = "rest/applinks/1.0/manifest";
 /// 2.0 for Confluence iOS", confluence.atlassian.com/doc, non-MDM setup).
 pub const MOBILE_PATH: &str = "rest/nativemobile/1.1/info/login";
 
-/// A manifest is a few KiB, so anything much larger is something else.
+/// A manifest is a few KiB at most (an estimate: the fields are short), so
+/// anything much larger is something else.
 const MANIFEST_LIMIT: u64 = 256 * 1024;
 /// The login endpoint returns a small JSON document.
 const MOBILE_LIMIT: u64 = 64 * 1024;
@@ -467,7 +468,7 @@ fn redirect_target(from: &Url, location: Option<&str>) -> Result<Url, RedirectPr
     }
 }
 
-/// Says whether a URL looks like a sign-in page or an identity provider:
+/// Returns whether a URL looks like a sign-in page or an identity provider:
 /// one of its path or query words is a sign-in word.
 fn is_sign_in(url: &Url) -> bool {
     const WORDS: [&str; 16] = [
@@ -690,12 +691,12 @@ fn check_base_url(manifest: &Manifest, base: &Url, results: &mut Results) {
         );
         return;
     }
-    let shown = redact_url(reported_text);
+    let masked = redact_url(reported_text);
     let Ok(mut reported) = Url::parse(reported_text) else {
         results.add(
             Check::BaseUrl,
             Outcome::Warning,
-            format!("the server reports a base URL that is not a URL: `{shown}`"),
+            format!("the server reports a base URL that is not a URL: `{masked}`"),
         );
         return;
     };
@@ -719,7 +720,7 @@ fn check_base_url(manifest: &Manifest, base: &Url, results: &mut Results) {
             Outcome::Error,
             format!(
                 "the server reports its base URL as {}, not {configured} ({})",
-                shown.trim_end_matches('/'),
+                masked.trim_end_matches('/'),
                 differ_phrase(&differences)
             ),
         )
@@ -782,7 +783,7 @@ fn check_mobile(base: &Url, session: &mut Session, results: &mut Results) {
     // endpoint is only information there.
     let blocked = if mdm { Outcome::Info } else { Outcome::Error };
     // A broken endpoint is worth a warning even where the app does not use
-    // it, since the same plugin serves the app.
+    // it, since the same plugin most likely serves the app there too.
     let broken = if mdm {
         Outcome::Warning
     } else {
