@@ -307,8 +307,8 @@ pub struct DiffArgs {
     pub input_format: InputFormatArg,
 
     /// `human` lists the changes; `json` writes one document for pipelines.
-    #[arg(long, value_enum, default_value_t = DiffFormatArg::Human)]
-    pub format: DiffFormatArg,
+    #[arg(long, value_enum, default_value_t = HumanOrJsonArg::Human)]
+    pub format: HumanOrJsonArg,
 
     #[command(flatten)]
     pub target: TargetArgs,
@@ -367,8 +367,8 @@ pub struct ProbeArgs {
     pub jobs: u16,
 
     /// Report format: `human` on stderr, `json` on stdout.
-    #[arg(long, value_enum, default_value_t = DiffFormatArg::Human, help_heading = "Report")]
-    pub format: DiffFormatArg,
+    #[arg(long, value_enum, default_value_t = HumanOrJsonArg::Human, help_heading = "Report")]
+    pub format: HumanOrJsonArg,
 
     /// Fail a site on warnings as well as errors.
     #[arg(long, help_heading = "Policy")]
@@ -394,8 +394,9 @@ pub enum SetupArg {
     Mdm,
 }
 
+/// The report formats of `diff` and `probe`.
 #[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum DiffFormatArg {
+pub enum HumanOrJsonArg {
     Human,
     Json,
 }
@@ -725,7 +726,7 @@ pub fn run(cli: Cli, streams: &mut Streams) -> anyhow::Result<Status> {
                 old: args.old,
                 new: args.new,
                 input_format: args.input_format.into(),
-                json: matches!(args.format, DiffFormatArg::Json),
+                json: matches!(args.format, HumanOrJsonArg::Json),
                 max_input_size: args.common.limit.max_input_size,
             };
             commands::diff::run(&options, streams)
@@ -915,7 +916,7 @@ fn probe_options(args: ProbeArgs) -> anyhow::Result<ProbeOptions> {
         },
         setup_reason,
         ca_cert: args.ca_cert,
-        json: matches!(args.format, DiffFormatArg::Json),
+        json: matches!(args.format, HumanOrJsonArg::Json),
         strict: args.strict,
         verbose: args.verbose,
         quiet: args.quiet,
